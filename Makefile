@@ -1,0 +1,70 @@
+# Front door of the notify-vmexit libvirt series.  See README.md.
+#
+#   make deps          install what the build, tests and demo need (apt)
+#   make               fetch Debian 12's libvirt 9.0.0, apply patches/, build
+#   make check         build, libvirt's meson test suite, our own tests
+#   make demo          the main job: a notify VM exit named by libvirt
+#   make import        re-create build/libvirt from patches/
+#   make export        write patches/ from build/libvirt's commits
+#   make check-series  build and test at every patch of the series
+#   make bench         benchmarks (not part of 'make check')
+
+BUILD      := $(CURDIR)/build
+WT         := $(BUILD)/libvirt
+BD         := $(BUILD)/libvirt-build
+PATCHES    := $(CURDIR)/patches
+SCRIPTS    := $(CURDIR)/scripts
+
+# ccache keys on paths relative to build/, so every clone shares the cache.
+export CCACHE_BASEDIR := $(BUILD)
+
+.PHONY: all build deps fetch import export configure check check-series \
+	demo bench clean distclean
+
+all: build
+
+deps:
+	@$(SCRIPTS)/deps.sh
+
+fetch:
+	@$(SCRIPTS)/fetch-source.sh $(BUILD)
+
+import: fetch
+	@$(SCRIPTS)/import.sh $(BUILD) $(PATCHES)
+
+export:
+	@$(SCRIPTS)/export.sh $(BUILD) $(PATCHES)
+
+$(WT)/.git/HEAD:
+	@$(SCRIPTS)/fetch-source.sh $(BUILD)
+	@$(SCRIPTS)/import.sh $(BUILD) $(PATCHES)
+
+configure: $(WT)/.git/HEAD
+	@$(SCRIPTS)/configure.sh $(BUILD)
+
+build: configure
+	@$(SCRIPTS)/sync-status.sh $(BUILD) $(PATCHES)
+	@echo "build: ninja -C $(BD) (log: $(BUILD)/ninja.log)"
+	@ninja -C $(BD) > $(BUILD)/ninja.log 2>&1 || { \
+		grep -E -B2 -A12 'error|FAILED' $(BUILD)/ninja.log | head -n 60 >&2; \
+		echo "build: error: libvirt did not build; full log: $(BUILD)/ninja.log" >&2; \
+		exit 1; }
+	@echo "build: libvirt built in $(BD)"
+
+check: build
+	@$(SCRIPTS)/check.sh $(BUILD)
+
+check-series: configure
+	@$(SCRIPTS)/check-series.sh $(BUILD)
+
+demo: build
+	@echo "demo: not available yet (see README: 'Status')" >&2; exit 1
+
+bench: build
+	@echo "bench: not available yet (see README: 'Status')" >&2; exit 1
+
+clean:
+	rm -rf $(BD) $(BUILD)/results
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Configure the Meson build of the work tree (once; later runs reuse it).
+#
+# Usage: configure.sh BUILDDIR
+set -euo pipefail
+BUILD=$(realpath -m "${1:?usage: $0 BUILDDIR}")
+WT=$BUILD/libvirt
+BD=$BUILD/libvirt-build
+
+if [ -f "$BD/build.ninja" ]; then
+    exit 0
+fi
+echo "configure: meson setup $BD (qemu, remote, virtqemud/libvirtd, virtlogd, test driver, docs, tests)"
+# The prefix is private: 'ninja install' and the daemons that run from it
+# never touch a system path.  QEMU runs as root for the private daemons,
+# so no 'libvirt-qemu' user is needed.
+meson setup "$BD" "$WT" \
+    --prefix="$BUILD/prefix" \
+    -Dsystem=false \
+    -Ddocs=enabled -Dtests=enabled \
+    -Ddriver_qemu=enabled -Ddriver_remote=enabled \
+    -Ddriver_libvirtd=enabled -Ddriver_test=enabled \
+    -Ddriver_network=enabled -Ddriver_secrets=enabled \
+    -Dqemu_user=root -Dqemu_group=root \
+    -Ddriver_lxc=disabled -Ddriver_libxl=disabled -Ddriver_vbox=disabled \
+    -Ddriver_esx=disabled -Ddriver_hyperv=disabled -Ddriver_vmware=disabled \
+    -Ddriver_openvz=disabled -Ddriver_vz=disabled -Ddriver_bhyve=disabled \
+    -Ddriver_ch=disabled -Dapparmor=disabled -Dsecdriver_apparmor=disabled \
+    -Dwireshark_dissector=disabled -Dsanlock=disabled -Dglusterfs=disabled \
+    -Dstorage_rbd=disabled -Dstorage_gluster=disabled -Dlibiscsi=disabled \
+    -Dstorage_iscsi_direct=disabled \
+    ${MESON_EXTRA_ARGS:-} > "$BUILD/meson-setup.log" 2>&1 || {
+        tail -n 40 "$BUILD/meson-setup.log" >&2
+        echo "configure: error: meson setup failed (full log: $BUILD/meson-setup.log); a missing -dev package is the usual cause: run 'make deps'" >&2
+        rm -rf "$BD"
+        exit 1
+    }

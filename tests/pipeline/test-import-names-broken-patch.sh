@@ -1,0 +1,33 @@
+#!/bin/bash
+# A patch that no longer applies makes the import fail, naming the patch,
+# and leaves any existing work tree alone.
+. "$(dirname "$0")/../lib.sh"
+mkdir -p "$TMP/b" "$TMP/patches"
+ln -s "$BUILD/source" "$TMP/b/source"
+cp "$ROOT"/patches/* "$TMP/patches/" 2>/dev/null || true
+cat > "$TMP/patches/9999-conf-Stale-change.patch" <<'PATCH'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: Test <test@localhost>
+Date: Mon, 16 Jan 2023 00:00:00 +0000
+Subject: [PATCH] conf: Stale change
+
+---
+ NEWS.rst | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/NEWS.rst b/NEWS.rst
+--- a/NEWS.rst
++++ b/NEWS.rst
+@@ -1,3 +1,3 @@
+-this line is not in libvirt's NEWS.rst
++nor is this one
+ at all
+ anywhere
+PATCH
+echo "9999-conf-Stale-change.patch" >> "$TMP/patches/series"
+if "$ROOT/scripts/import.sh" "$TMP/b" "$TMP/patches" > "$TMP/out" 2>&1; then
+    fail "import of a stale patch succeeded"
+fi
+expect_in "$TMP/out" "patch '9999-conf-Stale-change.patch' does not apply" "error names the patch"
+[ ! -e "$TMP/b/libvirt" ] || fail "a half-made work tree was left behind"
+echo "stale patch refused by name"
