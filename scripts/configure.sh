@@ -11,6 +11,9 @@ if [ -f "$BD/build.ninja" ]; then
     exit 0
 fi
 echo "configure: meson setup $BD (qemu, remote, virtqemud/libvirtd, virtlogd, test driver, docs, tests)"
+# meson runs from the work tree: libvirt's meson.build looks for '.git' in
+# the current directory to enable its syntax-check tests.
+cd "$WT"
 # The prefix is private: 'ninja install' and the daemons that run from it
 # never touch a system path.  QEMU runs as root for the private daemons,
 # so no 'libvirt-qemu' user is needed.

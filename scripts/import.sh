@@ -30,8 +30,8 @@ say "creating $WT from Debian $revision"
 rm -rf "$WT.new"
 cp -a "$SRC" "$WT.new"
 git -C "$WT.new" init -q -b main
-git -C "$WT.new" config user.name "$GIT_COMMITTER_NAME"
-git -C "$WT.new" config user.email "$GIT_COMMITTER_EMAIL"
+git -C "$WT.new" config user.name "Notify VM exit series"
+git -C "$WT.new" config user.email "notify-vmexit@series.invalid"
 # debian/ is packaging, src/keycodemapdb is a git submodule upstream: both
 # stay on disk for the build but out of the index, so that libvirt's
 # syntax-check sees the tree as upstream's does.

@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SKIPFILE=$ROOT/tests/libvirt-skip.txt
 mkdir -p "$BUILD/results"
 
-mapfile -t all < <(meson test -C "$BD" --list 2>/dev/null)
+mapfile -t all < <(meson test -C "$BD" --list 2>/dev/null | grep " / ")
 declare -A skip=()
 if [ -f "$SKIPFILE" ]; then
     while IFS= read -r line; do
