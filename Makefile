@@ -18,7 +18,7 @@ SCRIPTS    := $(CURDIR)/scripts
 # ccache keys on paths relative to build/, so every clone shares the cache.
 export CCACHE_BASEDIR := $(BUILD)
 
-.PHONY: all build deps fetch import export configure check check-series \
+.PHONY: all build deps fetch import export configure tools check check-series \
 	demo bench clean distclean
 
 all: build
@@ -42,7 +42,7 @@ $(WT)/.git/HEAD:
 configure: $(WT)/.git/HEAD
 	@$(SCRIPTS)/configure.sh $(BUILD)
 
-build: configure
+build: configure tools
 	@$(SCRIPTS)/sync-status.sh $(BUILD) $(PATCHES)
 	@echo "build: ninja -C $(BD) (log: $(BUILD)/ninja.log)"
 	@ninja -C $(BD) > $(BUILD)/ninja.log 2>&1 || { \
@@ -54,6 +54,17 @@ build: configure
 		echo "build: error: 'ninja install' into $(BUILD)/prefix failed; full log: $(BUILD)/install.log" >&2; \
 		exit 1; }
 	@echo "build: libvirt built in $(BD), installed in $(BUILD)/prefix"
+
+# our own C programs (injector, test helpers, benchmarks)
+tools:
+	@[ -f $(BUILD)/tools/build.ninja ] || \
+		meson setup $(BUILD)/tools $(CURDIR) > $(BUILD)/tools-setup.log 2>&1 || { \
+		cat $(BUILD)/tools-setup.log >&2; \
+		echo "tools: error: meson setup of our tools failed" >&2; exit 1; }
+	@ninja -C $(BUILD)/tools > $(BUILD)/tools.log 2>&1 || { \
+		cat $(BUILD)/tools.log >&2; \
+		echo "tools: error: our C programs did not build" >&2; exit 1; }
+	@echo "tools: built in $(BUILD)/tools"
 
 check: build
 	@$(SCRIPTS)/check.sh $(BUILD)

@@ -12,6 +12,7 @@ H_SOCK=$H_PREFIX/var/run/libvirt/virtqemud-sock
 H_URI="qemu:///system?socket=$H_SOCK"
 H_LOGDIR=$H_PREFIX/var/log/libvirt/qemu
 H_GUESTDIR=$BUILD/guests
+H_INJECTOR=$BUILD/tools/tools/injector/libnotify-injector.so
 export LIBVIRT_DEFAULT_URI=$H_URI
 
 h_log() { echo "[$(date +%H:%M:%S)] $*"; }
@@ -26,6 +27,8 @@ h_require_kvm() {
         { echo "SKIP: /usr/bin/qemu-system-x86_64 is missing: run 'make deps'"; exit 77; }
     [ -x "$H_PREFIX/sbin/virtqemud" ] ||
         { echo "FAIL: $H_PREFIX/sbin/virtqemud is missing: run 'make'" >&2; exit 1; }
+    [ -f "$H_INJECTOR" ] ||
+        { echo "FAIL: $H_INJECTOR is missing: run 'make'" >&2; exit 1; }
 }
 
 virsh() { "$H_PREFIX/bin/virsh" -q -c "$H_URI" "$@"; }
