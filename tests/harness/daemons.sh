@@ -188,3 +188,67 @@ h_wait_state() {
     echo "FAIL: $name: expected state '$want' within ${secs}s; got '$got'" >&2
     return 1
 }
+
+# h_injector_env NAME: <qemu:env> lines that preload the exit injector
+# into the guest's QEMU, with a trigger and a log of its own
+h_injector_env() {
+    cat <<XML
+<qemu:env name='LD_PRELOAD' value='$H_INJECTOR'/>
+    <qemu:env name='NOTIFY_INJECT_TRIGGER' value='$H_GUESTDIR/$1.trigger'/>
+    <qemu:env name='NOTIFY_INJECT_LOG' value='$H_GUESTDIR/$1.inject.log'/>
+XML
+}
+
+# h_inject NAME KIND [VCPU]: ask the injector of NAME for one exit and wait
+# until it injected it (or refused it); prints the injector's line
+h_inject() {
+    local name=$1 kind=$2 vcpu=${3:-0} log=$H_GUESTDIR/$1.inject.log before i
+    before=$(grep -c . "$log" 2>/dev/null || true)
+    echo "$kind $vcpu" > "$H_GUESTDIR/$name.trigger.tmp"
+    mv "$H_GUESTDIR/$name.trigger.tmp" "$H_GUESTDIR/$name.trigger"
+    for i in $(seq 1 100); do
+        if tail -n +"$((before + 1))" "$log" 2>/dev/null | grep -E " (inject|refused) " ; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "FAIL: $name: the injector did not take '$kind' within 10 s (log: $log)" >&2
+    return 1
+}
+
+# h_events_start FILE / h_events_stop: lifecycle events as virsh prints them
+h_events_start() {
+    virsh event --loop --all --timestamp > "$1" 2>&1 &
+    H_EVENTS_PID=$!
+    sleep 0.3
+}
+h_events_stop() {
+    if [ -n "${H_EVENTS_PID:-}" ]; then
+        kill "$H_EVENTS_PID" 2>/dev/null || true
+        wait "$H_EVENTS_PID" 2>/dev/null || true
+    fi
+    H_EVENTS_PID=
+    return 0
+}
+
+# h_wait_event FILE PATTERN SECONDS
+h_wait_event() {
+    local i
+    for i in $(seq 1 $(( ${3:-10} * 10 ))); do
+        grep -qE -- "$2" "$1" && return 0
+        sleep 0.1
+    done
+    echo "FAIL: no event matching '$2' within ${3:-10}s; events:" >&2
+    cat "$1" >&2
+    return 1
+}
+
+# h_define_start NAME KVM_FEATURES_XML [ON_CRASH]: a guest with the
+# injector, started and running
+h_define_start() {
+    rm -f "$H_GUESTDIR/$1.inject.log" "$H_GUESTDIR/$1.trigger"
+    h_guest_xml "$1" "$2" "${3:-destroy}" "" "$(h_injector_env "$1")" > "$H_GUESTDIR/$1.xml"
+    virsh define "$H_GUESTDIR/$1.xml" > /dev/null
+    virsh start "$1" > /dev/null
+    h_wait_state "$1" "running (booted)" 10
+}

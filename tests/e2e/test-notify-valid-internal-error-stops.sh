@@ -1,0 +1,14 @@
+#!/bin/bash
+# In mode 'internal-error' even a valid-context notify exit stops the guest.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/harness/e2e.sh"
+
+scenario() {
+    h_define_start valid-ie "<notify-vmexit state='on' mode='internal-error' window='0'/>"
+    h_inject valid-ie notify-valid
+    e2e_expect_state valid-ie "$E2E_FATAL_STATE"
+    grep -q "KVM internal error: Encounter a notify exit with valid context" "$H_LOGDIR/valid-ie.log" ||
+        fail "QEMU's warning is not in the guest log ($MODE)"
+}
+E2E_FATAL_STATE=${E2E_FATAL_STATE:-paused (unknown)}
+e2e_run_both_modes scenario

@@ -1,0 +1,26 @@
+# Run an end-to-end scenario once with virtlogd and once with
+# stdio_handler = "file" (sourced by tests/e2e/test-*.sh after lib.sh).
+#
+#   scenario() { ...uses $MODE, $EV (event file)... }
+#   e2e_run_both_modes scenario
+. "$ROOT/tests/harness/daemons.sh"
+
+e2e_run_both_modes() {
+    local fn=$1
+    h_require_kvm
+    for MODE in logd file; do
+        h_log "=== stdio_handler=$MODE"
+        h_start_daemons "$MODE"
+        EV=$TMP/events.$MODE
+        h_events_start "$EV"
+        "$fn"
+        h_events_stop
+        h_stop_daemons
+    done
+}
+
+# e2e_expect_state NAME "STATE (REASON)" [SECONDS]
+e2e_expect_state() {
+    h_wait_state "$1" "$2" "${3:-10}" || fail "$1 ($MODE): wrong state"
+    h_log "$1: $2"
+}
