@@ -19,7 +19,7 @@ SCRIPTS    := $(CURDIR)/scripts
 export CCACHE_BASEDIR := $(BUILD)
 
 .PHONY: all build deps fetch import export configure tools check check-series \
-	demo bench clean distclean
+	demo demo-stop bench clean distclean
 
 all: build
 
@@ -73,7 +73,10 @@ check-series: configure
 	@$(SCRIPTS)/check-series.sh $(BUILD)
 
 demo: build
-	@echo "demo: not available yet (see README: 'Status')" >&2; exit 1
+	@$(SCRIPTS)/demo.sh $(BUILD) $(if $(KEEP),keep)
+
+demo-stop:
+	@$(SCRIPTS)/demo-stop.sh $(BUILD)
 
 bench: build
 	@echo "bench: not available yet (see README: 'Status')" >&2; exit 1
