@@ -55,7 +55,11 @@ _h_wait_socket() {
 # h_start_virtqemud: start (or restart) virtqemud alone
 h_start_virtqemud() {
     rm -f "$H_SOCK"
-    "$H_PREFIX/sbin/virtqemud" --daemon --pid-file="$H_PREFIX/var/run/virtqemud.pid" ||
+    # Pinned to CPU 0: in a nested VM the host CPUID that libvirt keys its
+    # QEMU capability cache on differs between CPUs (APIC IDs), so a daemon
+    # started on the other CPU would re-probe QEMU (about 8 s).  libvirt
+    # gives QEMU processes all host CPUs again, so guests are not pinned.
+    taskset -c 0 "$H_PREFIX/sbin/virtqemud" --daemon --pid-file="$H_PREFIX/var/run/virtqemud.pid" ||
         { echo "FAIL: virtqemud did not start; see $H_PREFIX/var/log/libvirt" >&2; return 1; }
     _h_wait_socket "$H_SOCK" ||
         { echo "FAIL: virtqemud socket $H_SOCK did not appear within 10 s" >&2; return 1; }
