@@ -20,7 +20,7 @@ cd "$WT"
 meson setup "$BD" "$WT" \
     --prefix="$BUILD/prefix" \
     -Dsystem=false \
-    -Ddocs=enabled -Dtests=enabled \
+    -Ddocs=enabled -Dtests=enabled -Dexpensive_tests=enabled \
     -Ddriver_qemu=enabled -Ddriver_remote=enabled \
     -Ddriver_libvirtd=enabled -Ddriver_test=enabled \
     -Ddriver_network=enabled -Ddriver_secrets=enabled \

@@ -8,6 +8,8 @@ PACKAGES=(
     gcc make meson ninja-build ccache pkg-config git dpkg-dev xz-utils
     perl python3 python3-docutils xsltproc libxml2-utils augeas-tools
     bash-completion
+    # vshtabletest needs the en_US.UTF-8 locale (prebuilt, no locale-gen)
+    locales-all
     # libraries of the drivers we build (qemu, remote, daemons, test)
     libglib2.0-dev libxml2-dev libgnutls28-dev libtirpc-dev libyajl-dev
     libreadline-dev libcap-ng-dev libnl-3-dev libnl-route-3-dev libudev-dev
