@@ -3,24 +3,39 @@
 # status 0 is a pass, 77 a skip (the test prints its reason), anything else
 # a failure.  Writes BUILDDIR/results/own.counts ("passed failed skipped").
 #
+# Tests under tests/pipeline/ touch neither the private daemons nor KVM, so
+# they run in the background while the others (which share one private
+# virtqemud) run one after the other.
+#
 # Usage: run-tests.sh BUILDDIR [PATTERN]
 set -uo pipefail
 BUILD=$(realpath -m "${1:?usage: $0 BUILDDIR [PATTERN]}")
 PATTERN=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 export BUILD ROOT=$(dirname "$HERE")
-mkdir -p "$BUILD/results/logs"
+RES=$BUILD/results
+mkdir -p "$RES/logs"
+rm -f "$RES"/logs/*.rc
 
-passed=0 failed=0 skipped=0
-for t in "$HERE"/*/test-*.sh; do
-    [ -x "$t" ] || continue
+# run_one TEST: run it, leave its exit status and duration in logs/NAME.rc
+run_one() {
+    local t=$1 name log start rc
     name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
-    case "$name" in *"$PATTERN"*) ;; *) continue ;; esac
-    log=$BUILD/results/logs/${name//\//_}.log
+    log=$RES/logs/${name//\//_}.log
     start=$(date +%s.%N)
     "$t" > "$log" 2>&1 < /dev/null
     rc=$?
-    secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    echo "$rc $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" \
+        > "$RES/logs/${name//\//_}.rc"
+}
+
+# report TEST: print its line, count it
+passed=0 failed=0 skipped=0
+report() {
+    local t=$1 name log rc secs
+    name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
+    log=$RES/logs/${name//\//_}.log
+    read -r rc secs < "$RES/logs/${name//\//_}.rc"
     case $rc in
         0)  passed=$((passed + 1)); echo "PASS: $name (${secs}s)" ;;
         77) skipped=$((skipped + 1))
@@ -28,7 +43,35 @@ for t in "$HERE"/*/test-*.sh; do
         *)  failed=$((failed + 1)); echo "FAIL: $name (exit $rc, ${secs}s; log: $log)"
             tail -n 20 "$log" | sed 's/^/    /' ;;
     esac
+}
+
+background=() sequential=()
+for t in "$HERE"/*/test-*.sh; do
+    [ -x "$t" ] || continue
+    name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
+    case "$name" in *"$PATTERN"*) ;; *) continue ;; esac
+    case "$name" in
+        pipeline/*) background+=("$t") ;;
+        *) sequential+=("$t") ;;
+    esac
 done
-echo "$passed $failed $skipped" > "$BUILD/results/own.counts"
+
+pids=()
+for t in "${background[@]}"; do
+    run_one "$t" &
+    pids+=($!)
+done
+for t in "${sequential[@]}"; do
+    run_one "$t"
+    report "$t"
+done
+for p in "${pids[@]}"; do
+    wait "$p"
+done
+for t in "${background[@]}"; do
+    report "$t"
+done
+
+echo "$passed $failed $skipped" > "$RES/own.counts"
 echo "own tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

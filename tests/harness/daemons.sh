@@ -43,6 +43,13 @@ CONF
 
 _h_pid() { cat "$H_PREFIX/var/run/$1.pid" 2>/dev/null; }
 
+# _h_alive PID: running, and not a zombie waiting for its reaper
+_h_alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 _h_wait_socket() {
     local i
     for i in $(seq 1 100); do
@@ -73,7 +80,7 @@ h_stop_virtqemud() {
     pid=$(_h_pid virtqemud) || return 0
     kill -"$sig" "$pid" 2>/dev/null || return 0
     for i in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || break
+        _h_alive "$pid" || break
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -100,19 +107,25 @@ h_start_daemons() {
     h_start_virtqemud
 }
 
-# h_stop_daemons: destroy every guest, stop both daemons
+# h_stop_daemons: stop virtqemud, every guest of ours and virtlogd, fast.
+# The next h_start_daemons starts from a clean slate anyway, so there is
+# no point in a graceful 'virsh destroy' of each guest (1.6 s each here).
 h_stop_daemons() {
-    local d pid
-    if [ -S "$H_SOCK" ] && [ -n "$(_h_pid virtqemud)" ]; then
-        for d in $(virsh list --all --name 2>/dev/null); do
-            virsh destroy "$d" > /dev/null 2>&1 || true
-            virsh undefine "$d" > /dev/null 2>&1 || true
+    local pid i
+    h_stop_virtqemud KILL
+    # our guests are the QEMU processes running our private guest images
+    pkill -KILL -f "qemu-system-x86_64 .*$H_GUESTDIR" 2>/dev/null || true
+    for i in $(seq 1 50); do
+        pgrep -f "qemu-system-x86_64 .*$H_GUESTDIR" > /dev/null || break
+        sleep 0.1
+    done
+    if pid=$(_h_pid virtlogd); then
+        kill "$pid" 2>/dev/null || true
+        for i in $(seq 1 50); do
+            _h_alive "$pid" || break
+            sleep 0.1
         done
     fi
-    h_stop_virtqemud
-    # guests left by a daemon that died: they run our private guest images
-    pkill -KILL -f "qemu-system-x86_64 .*$H_GUESTDIR" 2>/dev/null || true
-    pid=$(_h_pid virtlogd) && { kill "$pid" 2>/dev/null || true; }
     rm -f "$H_PREFIX/var/run/virtlogd.pid"
 }
 
