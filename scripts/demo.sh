@@ -43,6 +43,7 @@ step 3 "its QEMU command line"
 # injector included, is left out)
 virsh domxml-to-native qemu-argv --domain "$NAME" | sed 's/^.* \(\/usr\/bin\/qemu-system\)/\1/' |
     sed 's/ -\([a-z]\)/\n-\1/g' | sed 's/^/  /'
+echo
 
 step 4 "starting it (SeaBIOS, then a boot sector that halts)"
 EV=$BUILD/results/demo-events.txt
