@@ -60,21 +60,26 @@ step 5 "injecting a fatal notify VM exit (invalid VM context) into vCPU 0"
 sleep 1
 echo "  injector: $(h_inject "$NAME" notify-invalid | cut -d' ' -f3-)"
 
-step 6 "what libvirt reports"
-for i in $(seq 1 30); do
+step 6 "what libvirt reports (virsh domstate --reason, as it changes)"
+last="running (booted)"
+for i in $(seq 1 50); do
     st=$(virsh domstate --reason "$NAME" 2>/dev/null || echo "undefined")
-    [ "$st" != "running (booted)" ] && break
+    if [ "$st" != "$last" ]; then
+        echo "  state: $st"
+        last=$st
+    fi
+    case "$st" in *"notify VM exit"*) break ;; esac
     sleep 0.1
 done
-sleep 1.5
-echo "  state: $st"
+sleep 0.5
 echo "  QEMU said: $(grep -m1 -o 'KVM internal error:.*' "$H_LOGDIR/$NAME.log" | cut -c1-110)"
+echo "  libvirt said: $(grep -m1 -o 'guest stopped by a fatal KVM notify VM exit.*' "$H_LOGDIR/$NAME.log" || echo '(nothing)')"
 kill "$TAIL" 2>/dev/null || true
 
 step 7 "in one line"
 case "$st" in
-    *"notify"*)
-        echo "  libvirt named the crash: the guest was killed by a notify VM exit, and <on_crash> was applied." ;;
+    *"notify VM exit"*)
+        echo "  A fatal KVM notify VM exit killed the guest; libvirt named it (crashed, then shut off: notify VM exit) and applied <on_crash>destroy</on_crash>." ;;
     "paused (unknown)")
         echo "  Stock libvirt 9.0.0 behaviour: QEMU stopped the guest after a fatal notify VM exit, libvirt only says 'paused (unknown)' and ignores <on_crash> (attribution is not in the series yet)." ;;
     *)

@@ -1,6 +1,7 @@
 #!/bin/bash
-# A notify exit with an invalid VM context stops the guest, and QEMU's
-# fatal warning reaches the guest's log.
+# A notify exit with an invalid VM context stops the guest; libvirt names
+# it and applies <on_crash>destroy</on_crash>: crashed, then shut off,
+# both for the notify VM exit, and says so in the guest's log.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/harness/e2e.sh"
 
@@ -9,10 +10,12 @@ scenario() {
     h_inject fatal notify-invalid
     e2e_expect_state fatal "$E2E_FATAL_STATE"
     h_wait_event "$EV" "'fatal': $E2E_FATAL_EVENT" 10 || fail "no '$E2E_FATAL_EVENT' event ($MODE)"
+    h_wait_event "$EV" "'fatal': Stopped Notify VM exit" 10 || fail "no 'Stopped Notify VM exit' event ($MODE)"
     grep -q "KVM internal error: Encounter a notify exit with invalid context" "$H_LOGDIR/fatal.log" ||
         fail "QEMU's warning is not in the guest log ($MODE)"
+    grep -q "guest stopped by a fatal KVM notify VM exit; on_crash action: destroy" "$H_LOGDIR/fatal.log" ||
+        fail "libvirt's line is not in the guest log ($MODE)"
 }
-# stock libvirt 9.0.0 behaviour, until notify exits are attributed
-E2E_FATAL_STATE=${E2E_FATAL_STATE:-paused (unknown)}
-E2E_FATAL_EVENT=${E2E_FATAL_EVENT:-Suspended Paused}
+E2E_FATAL_STATE="shut off (notify VM exit)"
+E2E_FATAL_EVENT="Crashed Notify VM exit"
 e2e_run_both_modes scenario

@@ -1,5 +1,6 @@
 #!/bin/bash
-# In mode 'internal-error' even a valid-context notify exit stops the guest.
+# In mode 'internal-error' even a valid-context notify exit stops the
+# guest, and it is attributed like a fatal one.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/harness/e2e.sh"
 
@@ -9,6 +10,7 @@ scenario() {
     e2e_expect_state valid-ie "$E2E_FATAL_STATE"
     grep -q "KVM internal error: Encounter a notify exit with valid context" "$H_LOGDIR/valid-ie.log" ||
         fail "QEMU's warning is not in the guest log ($MODE)"
+    h_wait_event "$EV" "'valid-ie': Crashed Notify VM exit" 10 || fail "not attributed ($MODE)"
 }
-E2E_FATAL_STATE=${E2E_FATAL_STATE:-paused (unknown)}
+E2E_FATAL_STATE="shut off (notify VM exit)"
 e2e_run_both_modes scenario
