@@ -42,7 +42,7 @@ $(WT)/.git/HEAD:
 configure: $(WT)/.git/HEAD
 	@$(SCRIPTS)/configure.sh $(BUILD)
 
-build: configure tools
+build: configure
 	@$(SCRIPTS)/sync-status.sh $(BUILD) $(PATCHES)
 	@echo "build: ninja -C $(BD) (log: $(BUILD)/ninja.log)"
 	@ninja -C $(BD) > $(BUILD)/ninja.log 2>&1 || { \
@@ -54,12 +54,18 @@ build: configure tools
 		echo "build: error: 'ninja install' into $(BUILD)/prefix failed; full log: $(BUILD)/install.log" >&2; \
 		exit 1; }
 	@echo "build: libvirt built in $(BD), installed in $(BUILD)/prefix"
+	@$(MAKE) --no-print-directory tools
 
-# our own C programs (injector, test helpers, benchmarks)
+# our own C programs (injector, test helpers, benchmarks); the benchmark
+# helpers use the libvirt installed in build/prefix
+export PKG_CONFIG_PATH := $(BUILD)/prefix/lib/x86_64-linux-gnu/pkgconfig
 tools:
-	@[ -f $(BUILD)/tools/build.ninja ] || \
-		meson setup $(BUILD)/tools $(CURDIR) > $(BUILD)/tools-setup.log 2>&1 || { \
-		cat $(BUILD)/tools-setup.log >&2; \
+	@if [ ! -f $(BUILD)/tools/build.ninja ]; then \
+		meson setup -Dpkg_config_path=$(PKG_CONFIG_PATH) $(BUILD)/tools $(CURDIR) > $(BUILD)/tools-setup.log 2>&1; \
+	elif [ -f $(PKG_CONFIG_PATH)/libvirt.pc ] && \
+	     ! grep -q lifecycle-events $(BUILD)/tools/build.ninja; then \
+		meson setup --reconfigure -Dpkg_config_path=$(PKG_CONFIG_PATH) $(BUILD)/tools $(CURDIR) > $(BUILD)/tools-setup.log 2>&1; \
+	fi || { cat $(BUILD)/tools-setup.log >&2; \
 		echo "tools: error: meson setup of our tools failed" >&2; exit 1; }
 	@ninja -C $(BUILD)/tools > $(BUILD)/tools.log 2>&1 || { \
 		cat $(BUILD)/tools.log >&2; \
@@ -79,7 +85,7 @@ demo-stop:
 	@$(SCRIPTS)/demo-stop.sh $(BUILD)
 
 bench: build
-	@echo "bench: not available yet (see README: 'Status')" >&2; exit 1
+	@$(SCRIPTS)/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BD) $(BUILD)/results
