@@ -23,6 +23,8 @@ DETAIL_NOTIFY = 2            # VIR_DOMAIN_EVENT_CRASHED_NOTIFY_VMEXIT
 SAMPLES = 30
 SCALE = 32
 COST_ROUNDS = 20
+PARSE_ROUNDS = 30
+PARSE_ITERS = 1000
 
 
 def progress(msg):
@@ -180,6 +182,24 @@ class Bench:
             res[k].append(int(ns) / 1e6)
         return {"notify_ms": res["a"], "plain_ms": res["b"]}
 
+    # 4. in-process parse + validate + format ---------------------------------
+    def parse(self):
+        progress(f"XML: {PARSE_ROUNDS} x {PARSE_ITERS} parse + validate + format, with and without the new elements")
+        env = dict(os.environ,
+                   BENCH_XML_A=os.path.join(self.a.xmldir, "parse-new.xml"),
+                   BENCH_XML_B=os.path.join(self.a.xmldir, "parse-plain.xml"),
+                   BENCH_ROUNDS=str(PARSE_ROUNDS), BENCH_ITERS=str(PARSE_ITERS))
+        r = subprocess.run([self.a.parsebench], env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"bench: error: qemudomainxmlbench: {r.stderr.strip()}")
+        res = {"a": [], "b": []}
+        for line in r.stdout.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[0] in res:
+                res[f[0]].append(int(f[1]) / 1000.0)
+        # the first round of each warms caches up
+        return {"new_us": res["a"][1:], "plain_us": res["b"][1:]}
+
     def close(self):
         self.events.terminate()
         self.events.wait()
@@ -197,7 +217,8 @@ def summary(values):
 
 def main():
     ap = argparse.ArgumentParser()
-    for opt in ("uri", "virsh", "tools", "xmldir", "guestdir", "pidfile", "out"):
+    for opt in ("uri", "virsh", "tools", "xmldir", "guestdir", "pidfile", "out",
+                "parsebench"):
         ap.add_argument("--" + opt, required=True)
     a = ap.parse_args()
     b = Bench(a)
@@ -206,12 +227,14 @@ def main():
         lat = b.latency()
         sc = b.scale()
         cost = b.cost()
+        parse = b.parse()
     finally:
         b.close()
 
     n, p = summary(lat["notify"]), summary(lat["panic"])
     s = summary(sc["latency_ms"]) if sc["latency_ms"] else None
     cn, cp = statistics.median(cost["notify_ms"]), statistics.median(cost["plain_ms"])
+    pn, pp = statistics.median(parse["new_us"]), statistics.median(parse["plain_us"])
     rows = [
         ("attribution latency, notify exit (ms)", f"median {n['median']:.2f}  p95 {n['p95']:.2f}  max {n['max']:.2f}  (n={n['n']})", "p95 <= 50 ms",
          n["p95"] <= 50),
@@ -224,6 +247,7 @@ def main():
          "<= 3 x single median", bool(s) and s["p95"] <= 3 * n["median"]),
         ("scale: virtqemud RSS (KiB)", f"{sc['rss_before_kib']} before, {sc['rss_after_kib']} after", "", None),
         ("define+start+destroy (ms, median)", f"with {cn:.1f}, without {cp:.1f}, ratio {cn / cp:.3f}", "<= 1.02", cn / cp <= 1.02),
+        ("XML parse+validate+format (us, median)", f"with {pn:.1f}, without {pp:.1f}, ratio {pn / pp:.3f}", "<= 1.02", pn / pp <= 1.02),
     ]
     print()
     print(f"{'measure':40} {'result':62} {'target':22} met")
@@ -238,6 +262,8 @@ def main():
                "scale": sc, "scale_summary": s,
                "define_start_destroy_ms": cost,
                "define_start_destroy_ratio": cn / cp,
+               "xml_parse_validate_format_us": parse,
+               "xml_parse_ratio": pn / pp,
                "targets_met": {r[0]: r[3] for r in rows if r[3] is not None}},
               open(a.out, "w"), indent=1)
     print(f"bench: results in {a.out}")
