@@ -15,6 +15,7 @@ e2e_run_both_modes() {
         h_events_start "$EV"
         "$fn"
         h_events_stop
+        h_log "events ($MODE): $(grep -o "for domain .*" "$EV" | sed "s/for domain //" | paste -sd ';' || true)"
         h_stop_daemons
     done
 }
