@@ -1,0 +1,42 @@
+#!/bin/bash
+# Fatal notify exits in 16 guests at once while other guests are being
+# defined, started, destroyed and undefined: every one of the 16 is
+# attributed, and no churn guest is.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/harness/e2e.sh"
+
+churn() {
+    local i
+    for i in $(seq 1 8); do
+        h_guest_xml "churn-$i" "" destroy > "$TMP/churn-$i.xml"
+        virsh define "$TMP/churn-$i.xml" > /dev/null
+        virsh start "churn-$i" > /dev/null
+        virsh destroy "churn-$i" > /dev/null
+        virsh undefine "churn-$i" > /dev/null
+    done
+}
+
+scenario() {
+    local g
+    for g in $(seq -w 1 16); do
+        h_define_start "many-$g" "" preserve
+    done
+    sleep 0.5
+    churn &
+    local churn_pid=$!
+    for g in $(seq -w 1 16); do
+        echo "notify-invalid 0" > "$H_GUESTDIR/many-$g.trigger.tmp"
+        mv "$H_GUESTDIR/many-$g.trigger.tmp" "$H_GUESTDIR/many-$g.trigger"
+    done
+    wait "$churn_pid" || fail "defining/starting/undefining other guests failed ($MODE)"
+    for g in $(seq -w 1 16); do
+        e2e_expect_state "many-$g" "crashed (notify VM exit)" 30
+    done
+    if grep -E "'churn-[0-9]+': Crashed" "$EV"; then
+        fail "a churn guest was called crashed ($MODE)"
+    fi
+    for g in $(seq -w 1 16); do
+        virsh destroy "many-$g" > /dev/null
+    done
+}
+e2e_run_both_modes scenario
