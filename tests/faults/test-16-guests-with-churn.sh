@@ -35,8 +35,7 @@ scenario() {
     if grep -E "'churn-[0-9]+': Crashed" "$EV"; then
         fail "a churn guest was called crashed ($MODE)"
     fi
-    for g in $(seq -w 1 16); do
-        virsh destroy "many-$g" > /dev/null
-    done
 }
-e2e_run_both_modes scenario
+# One log mode is enough here: both are covered by the single-guest tests,
+# and this one is about concurrency (16 guests take a while to start).
+E2E_MODES=logd e2e_run_both_modes scenario

@@ -1,5 +1,6 @@
 # Run an end-to-end scenario once with virtlogd and once with
-# stdio_handler = "file" (sourced by tests/e2e/test-*.sh after lib.sh).
+# stdio_handler = "file" (sourced by tests/e2e/test-*.sh after lib.sh);
+# E2E_MODES narrows that down.
 #
 #   scenario() { ...uses $MODE, $EV (event file)... }
 #   e2e_run_both_modes scenario
@@ -8,7 +9,7 @@
 e2e_run_both_modes() {
     local fn=$1
     h_require_kvm
-    for MODE in logd file; do
+    for MODE in ${E2E_MODES:-logd file}; do
         h_log "=== stdio_handler=$MODE"
         h_start_daemons "$MODE"
         EV=$TMP/events.$MODE
