@@ -7,7 +7,7 @@
 
 churn() {
     local i
-    for i in $(seq 1 8); do
+    for i in $(seq 1 4); do
         h_guest_xml "churn-$i" "" destroy > "$TMP/churn-$i.xml"
         virsh define "$TMP/churn-$i.xml" > /dev/null
         virsh start "churn-$i" > /dev/null
@@ -19,7 +19,22 @@ churn() {
 scenario() {
     local g
     for g in $(seq -w 1 16); do
-        h_define_start "many-$g" "" preserve
+        rm -f "$H_GUESTDIR/many-$g.inject.log" "$H_GUESTDIR/many-$g.trigger"
+        h_guest_xml "many-$g" "" preserve "" "$(h_injector_env "many-$g")" > "$H_GUESTDIR/many-$g.xml"
+        virsh define "$H_GUESTDIR/many-$g.xml" > /dev/null
+    done
+    # start them all at once (wait for these jobs only: the event client
+    # is a background job too)
+    local pids=()
+    for g in $(seq -w 1 16); do
+        virsh start "many-$g" > /dev/null &
+        pids+=($!)
+    done
+    for g in "${pids[@]}"; do
+        wait "$g" || fail "a guest did not start ($MODE)"
+    done
+    for g in $(seq -w 1 16); do
+        h_wait_state "many-$g" "running (booted)" 20
     done
     sleep 0.5
     churn &
