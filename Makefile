@@ -19,7 +19,7 @@ SCRIPTS    := $(CURDIR)/scripts
 export CCACHE_BASEDIR := $(BUILD)
 
 .PHONY: all build deps fetch import export configure tools check check-series \
-	demo demo-stop bench clean distclean
+	demo demo-stop bench fuzz clean distclean
 
 all: build
 
@@ -86,6 +86,10 @@ demo-stop:
 
 bench: build
 	@$(SCRIPTS)/bench.sh $(BUILD)
+
+# libFuzzer targets (clang, ASan, UBSan); not part of 'make check'
+fuzz: build
+	@$(SCRIPTS)/fuzz.sh $(BUILD)
 
 clean:
 	rm -rf $(BD) $(BUILD)/results
