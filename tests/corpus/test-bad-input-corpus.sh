@@ -12,8 +12,8 @@ h_start_daemons logd
 
 # corpus_xml NAME DOMTYPE FEATURES
 corpus_xml() {
-    local uuid=c7a5fdbd-edaf-9455-926a-d65c16db1809
-    [ "$1" = corpus-new ] && uuid=c7a5fdbd-edaf-9455-926a-d65c16db1810
+    local uuid
+    uuid=$(printf 'c7a5fdbd-edaf-9455-926a-%012x' "$(printf '%s' "$1" | cksum | cut -d' ' -f1)")
     cat <<XML
 <domain type='$2'>
   <name>$1</name>
@@ -34,49 +34,77 @@ corpus_xml() {
 XML
 }
 
-# the guest every edit is tried on
-corpus_xml corpus-edit kvm "<kvm><notify-vmexit state='on' mode='run' window='131072'/></kvm><hyperv><vpindex state='on'/><synic state='on'/></hyperv>" > "$TMP/good.xml"
-virsh define "$TMP/good.xml" > /dev/null
-stored=$H_PREFIX/etc/libvirt/qemu/corpus-edit.xml
-cp "$stored" "$TMP/stored-before.xml"
-virsh dumpxml --inactive corpus-edit > "$TMP/dump-before.xml"
+# run_corpus FILE: every case of FILE, through a new definition and edits
+# of a guest of its own (so that the corpus files can run side by side);
+# prints the problems, then "cases N problems N"
+run_corpus() {
+    local corpus=$1 tag work edit new stored total=0 bad=0
+    local name domtype features expect id path
+    tag=$(basename "$corpus" .tsv)
+    work=$TMP/$tag
+    edit=corpus-edit-$tag
+    new=corpus-new-$tag
+    mkdir -p "$work"
+    corpus_xml "$edit" kvm "<kvm><notify-vmexit state='on' mode='run' window='131072'/></kvm><hyperv><vpindex state='on'/><synic state='on'/></hyperv>" > "$work/good.xml"
+    virsh define "$work/good.xml" > /dev/null
+    stored=$H_PREFIX/etc/libvirt/qemu/$edit.xml
+    cp "$stored" "$work/stored-before.xml"
+    virsh dumpxml --inactive "$edit" > "$work/dump-before.xml"
 
-total=0 bad=0
-for corpus in "$ROOT"/tests/corpus/*.tsv; do
     while IFS=$'\t' read -r name domtype features expect; do
         case "$name" in ''|'#'*) continue ;; esac
         total=$((total + 1))
-        id="$(basename "$corpus" .tsv)/$name"
+        id="$tag/$name"
         for path in define edit edit-validate; do
             case $path in
-                define) corpus_xml "corpus-new" "$domtype" "$features" > "$TMP/case.xml"; args=() ;;
-                edit) corpus_xml "corpus-edit" "$domtype" "$features" > "$TMP/case.xml"; args=() ;;
+                define) corpus_xml "$new" "$domtype" "$features" > "$work/case.xml"; args=() ;;
+                edit) corpus_xml "$edit" "$domtype" "$features" > "$work/case.xml"; args=() ;;
                 edit-validate) args=(--validate) ;;
             esac
-            if virsh define "${args[@]}" "$TMP/case.xml" > "$TMP/out" 2>&1; then
+            if virsh define "${args[@]}" "$work/case.xml" > "$work/out" 2>&1; then
                 echo "NOT REFUSED: $id ($path)"
                 bad=$((bad + 1))
-                virsh undefine corpus-new > /dev/null 2>&1 || true
+                virsh undefine "$new" > /dev/null 2>&1 || true
                 continue
             fi
             # schema validation refuses with the schema's words; the
             # parser's own message is checked on the other two paths
-            if [ "$path" != edit-validate ] && ! grep -qF -- "$expect" "$TMP/out"; then
-                echo "WRONG MESSAGE: $id ($path): expected '$expect', got: $(tr '\n' ' ' < "$TMP/out")"
+            if [ "$path" != edit-validate ] && ! grep -qF -- "$expect" "$work/out"; then
+                echo "WRONG MESSAGE: $id ($path): expected '$expect', got: $(tr '\n' ' ' < "$work/out")"
                 bad=$((bad + 1))
             fi
         done
-        if ! cmp -s "$TMP/stored-before.xml" "$stored"; then
+        if ! cmp -s "$work/stored-before.xml" "$stored"; then
             echo "DEFINITION CHANGED: $id"
-            cp "$stored" "$TMP/stored-before.xml"
+            cp "$stored" "$work/stored-before.xml"
             bad=$((bad + 1))
         fi
-        [ -n "$(_h_pid virtqemud)" ] && _h_alive "$(_h_pid virtqemud)" ||
-            fail "virtqemud died on $id"
     done < "$corpus"
-done
 
-virsh dumpxml --inactive corpus-edit > "$TMP/dump-after.xml"
-cmp -s "$TMP/dump-before.xml" "$TMP/dump-after.xml" || fail "the edited guest's definition changed"
+    virsh dumpxml --inactive "$edit" > "$work/dump-after.xml"
+    if ! cmp -s "$work/dump-before.xml" "$work/dump-after.xml"; then
+        echo "DEFINITION CHANGED: $edit at the end"
+        bad=$((bad + 1))
+    fi
+    echo "cases $total problems $bad"
+}
+
+pids=()
+for corpus in "$ROOT"/tests/corpus/*.tsv; do
+    run_corpus "$corpus" > "$TMP/$(basename "$corpus").result" 2>&1 &
+    pids+=($!)
+done
+for p in "${pids[@]}"; do
+    wait "$p" || fail "a corpus run failed"
+done
+[ -n "$(_h_pid virtqemud)" ] && _h_alive "$(_h_pid virtqemud)" || fail "virtqemud died"
+
+total=0 bad=0
+for r in "$TMP"/*.result; do
+    grep -v '^cases ' "$r" || true
+    read -r _ t _ b < <(grep '^cases ' "$r")
+    total=$((total + t)); bad=$((bad + b))
+done
 echo "$total corpus cases, 3 paths each, $bad problems"
+[ "$total" -ge 80 ] || fail "only $total corpus cases ran"
 [ "$bad" -eq 0 ] || fail "$bad corpus problems"
