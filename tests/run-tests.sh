@@ -24,7 +24,11 @@ run_one() {
     name=$(basename "$(dirname "$t")")/$(basename "$t" .sh)
     log=$RES/logs/${name//\//_}.log
     start=$(date +%s.%N)
-    nice -n "$nice" "$t" > "$log" 2>&1 < /dev/null
+    if [ "$nice" -gt 0 ]; then
+        ionice -c3 nice -n "$nice" "$t" > "$log" 2>&1 < /dev/null
+    else
+        "$t" > "$log" 2>&1 < /dev/null
+    fi
     rc=$?
     echo "$rc $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" \
         > "$RES/logs/${name//\//_}.rc"
