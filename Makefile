@@ -49,9 +49,11 @@ build: configure
 		grep -E -B2 -A12 'error|FAILED' $(BUILD)/ninja.log | head -n 60 >&2; \
 		echo "build: error: libvirt did not build; full log: $(BUILD)/ninja.log" >&2; \
 		exit 1; }
-	@ninja -C $(BD) install > $(BUILD)/install.log 2>&1 || { \
+	@# --only-changed keeps unchanged files (and their ctimes) as they are:
+	@# libvirt's QEMU capability cache stays valid across builds
+	@meson install -C $(BD) --only-changed > $(BUILD)/install.log 2>&1 || { \
 		tail -n 20 $(BUILD)/install.log >&2; \
-		echo "build: error: 'ninja install' into $(BUILD)/prefix failed; full log: $(BUILD)/install.log" >&2; \
+		echo "build: error: 'meson install' into $(BUILD)/prefix failed; full log: $(BUILD)/install.log" >&2; \
 		exit 1; }
 	@echo "build: libvirt built in $(BD), installed in $(BUILD)/prefix"
 	@$(MAKE) --no-print-directory tools
