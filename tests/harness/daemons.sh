@@ -41,6 +41,18 @@ stdio_handler = "$1"
 CONF
 }
 
+# h_write_virtlogd_conf: virtlogd's defaults, or with H_VIRTLOGD_MAX_SIZE
+# set, rotation of each log at that many bytes (3 backups, the default)
+h_write_virtlogd_conf() {
+    {
+        echo "# Written by tests/harness/daemons.sh for the private virtlogd."
+        if [ -n "${H_VIRTLOGD_MAX_SIZE:-}" ]; then
+            echo "max_size = $H_VIRTLOGD_MAX_SIZE"
+            echo "max_backups = 3"
+        fi
+    } > "$H_PREFIX/etc/libvirt/virtlogd.conf"
+}
+
 _h_pid() { cat "$H_PREFIX/var/run/$1.pid" 2>/dev/null; }
 
 # _h_alive PID: running, and not a zombie waiting for its reaper
@@ -97,6 +109,7 @@ h_start_daemons() {
     rm -f "$H_PREFIX"/etc/libvirt/qemu/*.xml "$H_PREFIX"/var/run/libvirt/qemu/*.xml
     rm -f "$H_LOGDIR"/*.log*
     h_write_qemu_conf "$mode"
+    h_write_virtlogd_conf
     if [ "$mode" = logd ]; then
         rm -f "$H_PREFIX/var/run/libvirt/virtlogd-sock"
         "$H_PREFIX/sbin/virtlogd" --daemon --pid-file="$H_PREFIX/var/run/virtlogd.pid" ||
@@ -230,6 +243,29 @@ h_inject() {
         sleep 0.1
     done
     echo "FAIL: $name: the injector did not take '$kind' within 10 s (log: $log)" >&2
+    return 1
+}
+
+# h_log_fill NAME BYTES: make the injector in NAME's QEMU write BYTES (a
+# multiple of 64) of filler lines to its stderr, and wait until the last
+# one reached QEMU's log (through virtlogd, possibly rotated, or the file)
+h_log_fill() {
+    local name=$1 bytes=$2 log=$H_GUESTDIR/$1.inject.log before last i
+    before=$(grep -c . "$log" 2>/dev/null || true)
+    last=$(printf 'notify-injector: filler %09d ' $((bytes / 64 - 1)))
+    echo "log-fill $bytes" > "$H_GUESTDIR/$name.trigger.tmp"
+    mv "$H_GUESTDIR/$name.trigger.tmp" "$H_GUESTDIR/$name.trigger"
+    for i in $(seq 1 300); do
+        if tail -n +"$((before + 1))" "$log" 2>/dev/null | grep -q " refused " ; then
+            echo "FAIL: $name: the injector refused 'log-fill $bytes' (log: $log)" >&2
+            return 1
+        fi
+        if grep -q -F "$last" "$H_LOGDIR/$name".log* 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "FAIL: $name: $bytes bytes of filler did not reach $H_LOGDIR/$name.log within 30 s" >&2
     return 1
 }
 

@@ -17,8 +17,12 @@
  *  NOTIFY_INJECT_TRIGGER  path of the trigger file.  Each time it appears
  *                         it is read and removed; it holds one command:
  *                         "notify-invalid|notify-valid|crash|internal-error
- *                         [VCPU]" (VCPU defaults to 0).  Write it with a
- *                         rename() so that it appears whole.
+ *                         [VCPU]" (VCPU defaults to 0), or "log-fill BYTES":
+ *                         write BYTES of neutral filler lines to QEMU's
+ *                         stderr (its log), as a chatty QEMU would, to
+ *                         make the log rotate or outgrow a read bound.
+ *                         Write it with a rename() so that it appears
+ *                         whole.
  *  NOTIFY_INJECT_LOG      path of the log, one line per event, each
  *                         starting with the wall-clock time in seconds.
  *
@@ -164,6 +168,39 @@ parse_kind(const char *word)
 }
 
 
+/* "log-fill BYTES": 64-byte lines "notify-injector: filler NNNNNNNNN..."
+ * on stderr, whole lines only (BYTES rounded up), then one log line. */
+static void
+fill_stderr(const char *cmd)
+{
+    unsigned long long bytes = 0;
+    unsigned long long done = 0;
+    char line[64];
+
+    if (sscanf(cmd, "%*s %llu", &bytes) != 1 || bytes == 0 ||
+        bytes > 1024ULL * 1024 * 1024) {
+        log_event("refused 'log-fill': expected a byte count from 1 to 1 GiB");
+        return;
+    }
+
+    while (done < bytes) {
+        /* 34 characters of text, dots up to 63, a newline */
+        memset(line, '.', sizeof(line));
+        snprintf(line, sizeof(line), "notify-injector: filler %09llu ",
+                 (done / 64) % 1000000000ULL);
+        line[34] = '.';
+        line[63] = '\n';
+        if (write(STDERR_FILENO, line, 64) != 64) {
+            log_event("log-fill: write to stderr failed after %llu bytes: %s",
+                      done, strerror(errno));
+            return;
+        }
+        done += 64;
+    }
+    log_event("filled %llu bytes of stderr", done);
+}
+
+
 /* Read and remove the trigger file, arm the injection it asks for. */
 static void
 consume_trigger(const char *path)
@@ -183,6 +220,11 @@ consume_trigger(const char *path)
     if (n <= 0)
         return;
     buf[n] = '\0';
+
+    if (sscanf(buf, "%63s", word) == 1 && strcmp(word, "log-fill") == 0) {
+        fill_stderr(buf);
+        return;
+    }
 
     if (sscanf(buf, "%63s %d", word, &vcpu) < 1 ||
         (kind = parse_kind(word)) == INJECT_NONE ||
