@@ -11,7 +11,18 @@
 
 BUILD      := $(CURDIR)/build
 WT         := $(BUILD)/libvirt
-BD         := $(BUILD)/libvirt-build
+
+# SANITIZE=1: a second build of the same work tree with AddressSanitizer
+# and UndefinedBehaviorSanitizer, in libvirt-build-sanitize, installed in
+# prefix-sanitize; 'make check SANITIZE=1' tests it (README: Sanitizers).
+ifeq ($(SANITIZE),1)
+FLAVOUR    := -sanitize
+else
+FLAVOUR    :=
+endif
+export NV_FLAVOUR := $(FLAVOUR)
+BD         := $(BUILD)/libvirt-build$(FLAVOUR)
+PREFIX     := $(BUILD)/prefix$(FLAVOUR)
 PATCHES    := $(CURDIR)/patches
 SCRIPTS    := $(CURDIR)/scripts
 
@@ -44,18 +55,18 @@ configure: $(WT)/.git/HEAD
 
 build: configure
 	@$(SCRIPTS)/sync-status.sh $(BUILD) $(PATCHES)
-	@echo "build: ninja -C $(BD) (log: $(BUILD)/ninja.log)"
-	@ninja -C $(BD) > $(BUILD)/ninja.log 2>&1 || { \
-		grep -E -B2 -A12 'error|FAILED' $(BUILD)/ninja.log | head -n 60 >&2; \
-		echo "build: error: libvirt did not build; full log: $(BUILD)/ninja.log" >&2; \
+	@echo "build: ninja -C $(BD) (log: $(BUILD)/ninja$(FLAVOUR).log)"
+	@ninja -C $(BD) > $(BUILD)/ninja$(FLAVOUR).log 2>&1 || { \
+		grep -E -B2 -A12 'error|FAILED' $(BUILD)/ninja$(FLAVOUR).log | head -n 60 >&2; \
+		echo "build: error: libvirt did not build; full log: $(BUILD)/ninja$(FLAVOUR).log" >&2; \
 		exit 1; }
 	@# --only-changed keeps unchanged files (and their ctimes) as they are:
 	@# libvirt's QEMU capability cache stays valid across builds
-	@meson install -C $(BD) --only-changed > $(BUILD)/install.log 2>&1 || { \
-		tail -n 20 $(BUILD)/install.log >&2; \
-		echo "build: error: 'meson install' into $(BUILD)/prefix failed; full log: $(BUILD)/install.log" >&2; \
+	@meson install -C $(BD) --only-changed > $(BUILD)/install$(FLAVOUR).log 2>&1 || { \
+		tail -n 20 $(BUILD)/install$(FLAVOUR).log >&2; \
+		echo "build: error: 'meson install' into $(PREFIX) failed; full log: $(BUILD)/install$(FLAVOUR).log" >&2; \
 		exit 1; }
-	@echo "build: libvirt built in $(BD), installed in $(BUILD)/prefix"
+	@echo "build: libvirt built in $(BD), installed in $(PREFIX)"
 	@$(MAKE) --no-print-directory tools
 
 # our own C programs (injector, test helpers, benchmarks); the benchmark
@@ -94,7 +105,8 @@ fuzz: build
 	@$(SCRIPTS)/fuzz.sh $(BUILD)
 
 clean:
-	rm -rf $(BD) $(BUILD)/results
+	rm -rf $(BUILD)/libvirt-build $(BUILD)/libvirt-build-sanitize \
+		$(BUILD)/libvirt-build-fuzz $(BUILD)/results
 
 distclean:
 	rm -rf $(BUILD)

@@ -10,6 +10,20 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$BUILD/results"
 rm -f "$BUILD"/results/*.counts
 
+# SANITIZE=1 (NV_FLAVOUR=-sanitize): every instrumented process, libvirt's
+# tests as well as the daemons and virsh that our tests start, writes its
+# sanitizer reports into one directory; any report is a failure.
+SANDIR=$BUILD/results/sanitizer
+if [ "${NV_FLAVOUR:-}" = -sanitize ]; then
+    rm -rf "$SANDIR"
+    mkdir -p "$SANDIR"
+    # verify_asan_link_order=0: libvirt's tests put their mock libraries in
+    # LD_PRELOAD ahead of GCC's ASan runtime, which is fine for them
+    export ASAN_OPTIONS="log_path=$SANDIR/asan:verify_asan_link_order=0:detect_leaks=1"
+    export UBSAN_OPTIONS="log_path=$SANDIR/ubsan:print_stacktrace=1:halt_on_error=1"
+    echo "check: sanitizers: ASan (with LeakSanitizer) and UBSan; reports go to $SANDIR"
+fi
+
 echo "check: [1/2] libvirt's test suite"
 "$ROOT/scripts/meson-test.sh" "$BUILD"
 
@@ -28,6 +42,17 @@ for suite in libvirt own; do
         failed=$((failed + 1))
     fi
 done
+if [ "${NV_FLAVOUR:-}" = -sanitize ]; then
+    nrep=0
+    for f in "$SANDIR"/*; do
+        [ -f "$f" ] || continue
+        nrep=$((nrep + 1))
+        echo "check: sanitizer report $f:"
+        sed -n '1,40p' "$f" | sed 's/^/    /'
+    done
+    echo "check: sanitizers: $nrep report(s)"
+    failed=$((failed + nrep))
+fi
 echo "check: skipped $skipped (libvirt tests that skip themselves are listed by meson above; ours with their reason)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

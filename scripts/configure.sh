@@ -2,15 +2,32 @@
 # Configure the Meson build of the work tree (once; later runs reuse it).
 #
 # Usage: configure.sh BUILDDIR
+#
+# NV_FLAVOUR=-sanitize (make SANITIZE=1) configures a second build,
+# libvirt-build-sanitize installed in prefix-sanitize, instrumented with
+# AddressSanitizer and UndefinedBehaviorSanitizer (GCC, as the normal
+# build); without the documentation, which has no C code to check.
 set -euo pipefail
 BUILD=$(realpath -m "${1:?usage: $0 BUILDDIR}")
+FLAVOUR=${NV_FLAVOUR:-}
 WT=$BUILD/libvirt
-BD=$BUILD/libvirt-build
+BD=$BUILD/libvirt-build$FLAVOUR
+PREFIX=$BUILD/prefix$FLAVOUR
+SETUPLOG=$BUILD/meson-setup$FLAVOUR.log
 
 if [ -f "$BD/build.ninja" ]; then
     exit 0
 fi
-echo "configure: meson setup $BD (qemu, remote, virtqemud/libvirtd, virtlogd, test driver, docs, tests)"
+case "$FLAVOUR" in
+    '') flavour_args=(-Ddocs=enabled)
+        echo "configure: meson setup $BD (qemu, remote, virtqemud/libvirtd, virtlogd, test driver, docs, tests)" ;;
+    -sanitize)
+        # libvirt links its modules with -z defs unless sanitizing; with
+        # ASan the runtime resolves symbols at run time (b_lundef=false)
+        flavour_args=(-Ddocs=disabled -Db_sanitize=address,undefined -Db_lundef=false)
+        echo "configure: meson setup $BD (as the normal build, with ASan and UBSan, no docs)" ;;
+    *) echo "configure: error: unknown build flavour '$FLAVOUR'" >&2; exit 1 ;;
+esac
 # meson runs from the work tree: libvirt's meson.build looks for '.git' in
 # the current directory to enable its syntax-check tests.
 cd "$WT"
@@ -18,9 +35,9 @@ cd "$WT"
 # never touch a system path.  QEMU runs as root for the private daemons,
 # so no 'libvirt-qemu' user is needed.
 meson setup "$BD" "$WT" \
-    --prefix="$BUILD/prefix" \
+    --prefix="$PREFIX" \
     -Dsystem=false \
-    -Ddocs=enabled -Dtests=enabled -Dexpensive_tests=enabled \
+    "${flavour_args[@]}" -Dtests=enabled -Dexpensive_tests=enabled \
     -Ddriver_qemu=enabled -Ddriver_remote=enabled \
     -Ddriver_libvirtd=enabled -Ddriver_test=enabled \
     -Ddriver_network=enabled -Ddriver_secrets=enabled \
@@ -32,9 +49,9 @@ meson setup "$BD" "$WT" \
     -Dwireshark_dissector=disabled -Dsanlock=disabled -Dglusterfs=disabled \
     -Dstorage_rbd=disabled -Dstorage_gluster=disabled -Dlibiscsi=disabled \
     -Dstorage_iscsi_direct=disabled \
-    ${MESON_EXTRA_ARGS:-} > "$BUILD/meson-setup.log" 2>&1 || {
-        tail -n 40 "$BUILD/meson-setup.log" >&2
-        echo "configure: error: meson setup failed (full log: $BUILD/meson-setup.log); a missing -dev package is the usual cause: run 'make deps'" >&2
+    ${MESON_EXTRA_ARGS:-} > "$SETUPLOG" 2>&1 || {
+        tail -n 40 "$SETUPLOG" >&2
+        echo "configure: error: meson setup failed (full log: $SETUPLOG); a missing -dev package is the usual cause: run 'make deps'" >&2
         rm -rf "$BD"
         exit 1
     }

@@ -8,7 +8,7 @@
 set -euo pipefail
 BUILD=$(realpath -m "${1:?usage: $0 BUILDDIR [--quiet]}")
 QUIET=${2:-}
-BD=$BUILD/libvirt-build
+BD=$BUILD/libvirt-build${NV_FLAVOUR:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SKIPFILE=$ROOT/tests/libvirt-skip.txt
 mkdir -p "$BUILD/results"
