@@ -43,14 +43,23 @@ for suite in libvirt own; do
     fi
 done
 if [ "${NV_FLAVOUR:-}" = -sanitize ]; then
-    nrep=0
+    # One warning is known and harmless: virProcessNamespaceAvailable()
+    # (every virtqemud start) clone()s a child onto a heap-allocated stack
+    # and that child's _exit() makes ASan say it ignores
+    # __asan_handle_no_return (google/sanitizers#189).  A file with nothing
+    # else is counted apart; anything else in any file is a failure.
+    nrep=0 nknown=0
     for f in "$SANDIR"/*; do
         [ -f "$f" ] || continue
+        if ! grep -qvE 'ASan is ignoring requested __asan_handle_no_return|^False positive error reports may follow$|^For details see https://github.com/google/sanitizers/issues/189$' "$f"; then
+            nknown=$((nknown + 1))
+            continue
+        fi
         nrep=$((nrep + 1))
         echo "check: sanitizer report $f:"
         sed -n '1,40p' "$f" | sed 's/^/    /'
     done
-    echo "check: sanitizers: $nrep report(s)"
+    echo "check: sanitizers: $nrep report(s); $nknown process(es) with only the known clone() stack warning"
     failed=$((failed + nrep))
 fi
 echo "check: skipped $skipped (libvirt tests that skip themselves are listed by meson above; ours with their reason)"

@@ -40,7 +40,10 @@ total_findings=0
 summary() {
     local name=$1 execs findings
     shift
-    execs=$(cat "$@" | grep -o 'Done [0-9]* runs' | awk '{ n += $2 } END { print n + 0 }')
+    # -print_final_stats: the count is printed also when a finding stops
+    # the process (which prints no "Done N runs" then)
+    execs=$(cat "$@" | { grep -o 'stat::number_of_executed_units: [0-9]*' || true; } |
+        awk '{ n += $2 } END { print n + 0 }')
     findings=$(find "$OUT/findings-$name" -type f | wc -l)
     total_findings=$((total_findings + findings))
     echo "fuzz: $name: $execs executions, $findings findings (logs: $*)"
@@ -70,7 +73,8 @@ run_notify_log() {
     mkdir -p "$OUT/corpus-notify-log" "$OUT/findings-notify-log"
     cp "$ROOT"/tools/fuzz/seeds-notify-log/* "$OUT/corpus-notify-log/"
     "$OUT/fuzz-notify-log" -runs="$RUNS" -max_total_time="$secs" \
-        -max_len=4096 -artifact_prefix="$OUT/findings-notify-log/" \
+        -max_len=4096 -print_final_stats=1 \
+        -artifact_prefix="$OUT/findings-notify-log/" \
         "$OUT/corpus-notify-log" > "$OUT/fuzz-notify-log.log" 2>&1 || true
     summary notify-log "$OUT/fuzz-notify-log.log"
 }
@@ -121,7 +125,7 @@ run_xml() {
     echo "fuzz:   $(ls "$OUT/corpus-xml" | wc -l) seeds from tests/qemuxml2argvdata"
     for j in $(seq 1 "$JOBS"); do
         "$FBD/tests/qemuxmlfuzz" -runs="$per" -max_total_time="$secs" \
-            -max_len=16384 -timeout=30 -reload=60 \
+            -max_len=16384 -timeout=30 -reload=60 -print_final_stats=1 \
             -dict="$ROOT/tools/fuzz/domain-xml.dict" \
             -artifact_prefix="$OUT/findings-xml/" \
             "$OUT/corpus-xml" > "$OUT/qemuxmlfuzz.$j.log" 2>&1 &
@@ -131,11 +135,13 @@ run_xml() {
     while [ -n "$(jobs -rp)" ]; do
         sleep 60
         so_far=0
+        # libFuzzer prints a count with each new input and at powers of
+        # two: a lower bound
         for l in "${logs[@]}"; do
-            n=$(grep -o '^#[0-9]*' "$l" | tail -n 1 | tr -d '#')
+            n=$({ grep -o '^#[0-9]*' "$l" || true; } | tail -n 1 | tr -d '#')
             so_far=$((so_far + ${n:-0}))
         done
-        echo "fuzz:   qemuxmlfuzz: $so_far executions so far"
+        echo "fuzz:   qemuxmlfuzz: at least $so_far executions so far"
     done
     wait || true
     summary xml "${logs[@]}"

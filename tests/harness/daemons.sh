@@ -1,13 +1,14 @@
 # Private virtlogd + virtqemud for end-to-end tests and the demo (sourced
 # after tests/lib.sh or with BUILD set).
 #
-# The daemons run from the private install in build/prefix: their
+# The daemons run from the private install in build/prefix (with
+# SANITIZE=1, build/prefix-sanitize): their
 # configuration, run, state and log directories are all below it, no
 # system service or system path is touched.  h_start_daemons installs an
 # EXIT trap that destroys every guest and stops both daemons, also when
 # the caller fails.
 
-H_PREFIX=$BUILD/prefix
+H_PREFIX=$BUILD/prefix${NV_FLAVOUR:-}
 H_SOCK=$H_PREFIX/var/run/libvirt/virtqemud-sock
 H_URI="qemu:///system?socket=$H_SOCK"
 H_LOGDIR=$H_PREFIX/var/log/libvirt/qemu
