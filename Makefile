@@ -8,6 +8,8 @@
 #   make export        write patches/ from build/libvirt's commits
 #   make check-series  build and test at every patch of the series
 #   make bench         benchmarks (not part of 'make check')
+#   make fuzz          libFuzzer targets (clang, ASan, UBSan; not in 'make check')
+#   make check SANITIZE=1   both suites against an ASan + UBSan build
 
 BUILD      := $(CURDIR)/build
 WT         := $(BUILD)/libvirt
