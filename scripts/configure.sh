@@ -7,6 +7,8 @@
 # libvirt-build-sanitize installed in prefix-sanitize, instrumented with
 # AddressSanitizer and UndefinedBehaviorSanitizer (GCC, as the normal
 # build); without the documentation, which has no C code to check.
+# NV_FLAVOUR=-fuzz (make fuzz) configures libvirt-build-fuzz with clang
+# and the libFuzzer targets.
 set -euo pipefail
 BUILD=$(realpath -m "${1:?usage: $0 BUILDDIR}")
 FLAVOUR=${NV_FLAVOUR:-}
@@ -26,6 +28,11 @@ case "$FLAVOUR" in
         # ASan the runtime resolves symbols at run time (b_lundef=false)
         flavour_args=(-Ddocs=disabled -Db_sanitize=address,undefined -Db_lundef=false)
         echo "configure: meson setup $BD (as the normal build, with ASan and UBSan, no docs)" ;;
+    -fuzz)
+        # make fuzz: clang, libFuzzer coverage everywhere (-Dfuzz), ASan, UBSan
+        export CC=clang
+        flavour_args=(-Ddocs=disabled -Dfuzz=enabled -Db_sanitize=address,undefined -Db_lundef=false)
+        echo "configure: meson setup $BD (clang, -Dfuzz=enabled, ASan and UBSan, no docs)" ;;
     *) echo "configure: error: unknown build flavour '$FLAVOUR'" >&2; exit 1 ;;
 esac
 # meson runs from the work tree: libvirt's meson.build looks for '.git' in

@@ -82,27 +82,7 @@ run_notify_log() {
 # A clang build of the work tree next to the normal one; only the target,
 # the libraries it links and the mocks it preloads are built.
 build_xml() {
-    if [ ! -f "$FBD/build.ninja" ]; then
-        echo "fuzz: configuring $FBD (clang, -Dfuzz=enabled, ASan, UBSan; log: $BUILD/meson-setup-fuzz.log)"
-        (cd "$WT" && CC=clang meson setup "$FBD" "$WT" \
-            --prefix="$BUILD/prefix-fuzz" -Dsystem=false \
-            -Dfuzz=enabled -Db_sanitize=address,undefined -Db_lundef=false \
-            -Ddocs=disabled -Dtests=enabled -Ddriver_qemu=enabled \
-            -Ddriver_remote=enabled -Ddriver_libvirtd=enabled \
-            -Ddriver_network=enabled -Ddriver_secrets=enabled \
-            -Dqemu_user=root -Dqemu_group=root \
-            -Ddriver_lxc=disabled -Ddriver_libxl=disabled -Ddriver_vbox=disabled \
-            -Ddriver_esx=disabled -Ddriver_hyperv=disabled -Ddriver_vmware=disabled \
-            -Ddriver_openvz=disabled -Ddriver_vz=disabled -Ddriver_bhyve=disabled \
-            -Ddriver_ch=disabled -Dapparmor=disabled -Dsecdriver_apparmor=disabled \
-            -Dwireshark_dissector=disabled -Dsanlock=disabled -Dglusterfs=disabled \
-            -Dstorage_rbd=disabled -Dstorage_gluster=disabled -Dlibiscsi=disabled \
-            -Dstorage_iscsi_direct=disabled) > "$BUILD/meson-setup-fuzz.log" 2>&1 || {
-                tail -n 30 "$BUILD/meson-setup-fuzz.log" >&2
-                rm -rf "$FBD"
-                echo "fuzz: error: meson setup of the fuzz build failed (log: $BUILD/meson-setup-fuzz.log); 'make deps' installs clang" >&2
-                exit 1; }
-    fi
+    NV_FLAVOUR=-fuzz "$ROOT/scripts/configure.sh" "$BUILD"
     echo "fuzz: building qemuxmlfuzz in $FBD (log: $BUILD/ninja-fuzz.log)"
     ninja -C "$FBD" tests/qemuxmlfuzz tests/libqemuxml2argvmock.so \
         tests/libdomaincapsmock.so tests/libvirrandommock.so \

@@ -26,3 +26,15 @@ e2e_expect_state() {
     h_wait_state "$1" "$2" "${3:-10}" || fail "$1 ($MODE): wrong state"
     h_log "$1: $2"
 }
+
+# e2e_expect_not_attributed NAME WHY: NAME stays "paused (unknown)" (checked
+# again a second later, after the worker had time to look) and got no
+# Crashed event
+e2e_expect_not_attributed() {
+    e2e_expect_state "$1" "paused (unknown)"
+    sleep 1
+    e2e_expect_state "$1" "paused (unknown)"
+    if grep -q "'$1': Crashed" "$EV"; then
+        fail "$2 ($MODE)"
+    fi
+}
