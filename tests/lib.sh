@@ -1,13 +1,19 @@
-# Shared helpers for the project's shell tests (sourced).
-# BUILD and ROOT come from tests/run-tests.sh.
-set -euo pipefail
-: "${BUILD:?run through tests/run-tests.sh or make check}"
-: "${ROOT:?run through tests/run-tests.sh or make check}"
-
+# Shared helpers of the project's shell tests (sourced first by each test):
+# the harness, a scratch directory removed on exit, and assertions.
+# Meson's test runner (tests/meson.build) sets ROOT, BUILD and FLAVOUR.
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/harness/lib.sh"
+. "$HARNESS/instance.sh"
 TEST_NAME=$(basename "$0" .sh)
-TMP=$(mktemp -d "$BUILD/results/tmp.$TEST_NAME.XXXXXX")
-cleanup_tmp() { rm -rf "$TMP"; }
-trap cleanup_tmp EXIT
+# each test with daemons of its own, so that tests run side by side
+h_private_instance "${TEST_NAME#test-}"
+. "$HARNESS/daemons.sh"
+. "$HARNESS/guest.sh"
+. "$HARNESS/inject.sh"
+. "$HARNESS/events.sh"
+
+mkdir -p "$RESULTS"
+TMP=$(mktemp -d "$RESULTS/tmp.$TEST_NAME.XXXXXX")
+h_on_exit 'rm -rf "$TMP"'
 
 fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }

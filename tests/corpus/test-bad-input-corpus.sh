@@ -6,32 +6,15 @@
 # stays up, and after a refused edit the stored definition is
 # byte-identical.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/daemons.sh"
 h_require_kvm
 h_start_daemons logd
 
-# corpus_xml NAME DOMTYPE FEATURES
+# corpus_xml NAME DOMTYPE FEATURES: the harness' guest with this domain
+# type and <features> content, and a UUID of its own derived from the name
 corpus_xml() {
-    local uuid
-    uuid=$(printf 'c7a5fdbd-edaf-9455-926a-%012x' "$(printf '%s' "$1" | cksum | cut -d' ' -f1)")
-    cat <<XML
-<domain type='$2'>
-  <name>$1</name>
-  <uuid>$uuid</uuid>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-  </os>
-  <features>
-    <acpi/>
-    $3
-  </features>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-  </devices>
-</domain>
-XML
+    H_GUEST_TYPE=$2 H_GUEST_FEATURES="<acpi/>$3" \
+    H_GUEST_UUID=$(printf 'c7a5fdbd-edaf-9455-926a-%012x' "$(printf '%s' "$1" | cksum | cut -d' ' -f1)") \
+        h_guest_xml "$1" ""
 }
 
 # run_corpus FILE: every case of FILE, through a new definition and edits
@@ -47,7 +30,7 @@ run_corpus() {
     mkdir -p "$work"
     corpus_xml "$edit" kvm "<kvm><notify-vmexit state='on' mode='run' window='131072'/></kvm><hyperv><vpindex state='on'/><synic state='on'/></hyperv>" > "$work/good.xml"
     virsh define "$work/good.xml" > /dev/null
-    stored=$H_PREFIX/etc/libvirt/qemu/$edit.xml
+    stored=$PREFIX/etc/libvirt/qemu/$edit.xml
     cp "$stored" "$work/stored-before.xml"
     virsh dumpxml --inactive "$edit" > "$work/dump-before.xml"
 
@@ -97,7 +80,7 @@ done
 for p in "${pids[@]}"; do
     wait "$p" || fail "a corpus run failed"
 done
-[ -n "$(_h_pid virtqemud)" ] && _h_alive "$(_h_pid virtqemud)" || fail "virtqemud died"
+h_daemon_alive virtqemud || fail "virtqemud died"
 
 total=0 bad=0
 for r in "$TMP"/*.result; do

@@ -2,7 +2,7 @@
 # A crash reported by KVM (system event) goes through GUEST_PANICKED:
 # libvirt's existing crash path, CRASHED/PANICKED.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start panic "<notify-vmexit state='on'/>" preserve

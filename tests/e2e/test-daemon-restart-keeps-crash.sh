@@ -2,7 +2,7 @@
 # A guest crashed by a notify exit keeps its state and reason across a
 # virtqemud restart.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start kept "" preserve

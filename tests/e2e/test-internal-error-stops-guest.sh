@@ -2,7 +2,7 @@
 # An internal error that is not a notify exit stops the guest and is not
 # called a notify exit.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start interr "<notify-vmexit state='on'/>"

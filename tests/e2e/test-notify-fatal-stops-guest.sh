@@ -3,7 +3,7 @@
 # it and applies <on_crash>destroy</on_crash>: crashed, then shut off,
 # both for the notify VM exit, and says so in the guest's log.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start fatal "<notify-vmexit state='on' mode='run' window='131072'/>"

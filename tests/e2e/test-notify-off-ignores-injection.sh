@@ -2,7 +2,7 @@
 # With state='off' QEMU never enables the exit, so the (simulated)
 # hardware never raises it: the guest keeps running.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start off "<notify-vmexit state='off'/>"

@@ -3,7 +3,7 @@
 # process, its warning still in the log) then stops on a plain internal
 # error: that stop is not attributed.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start again "" restart

@@ -2,7 +2,7 @@
 # In mode 'internal-error' even a valid-context notify exit stops the
 # guest, and it is attributed like a fatal one.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start valid-ie "<notify-vmexit state='on' mode='internal-error' window='0'/>"

@@ -2,7 +2,7 @@
 # A notify exit with a valid context in mode 'run' is handled by QEMU: the
 # guest keeps running and no lifecycle event is emitted.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start valid-run "<notify-vmexit state='on' mode='run'/>"

@@ -3,14 +3,13 @@
 # definition byte-identical, and the error names element, attribute and
 # value.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/daemons.sh"
 h_require_kvm
 h_start_daemons logd
 
 h_guest_xml nv-edit "<notify-vmexit state='on' mode='run' window='131072'/>" > "$TMP/good.xml"
 virsh define "$TMP/good.xml" > /dev/null
 virsh dumpxml --inactive nv-edit > "$TMP/before.xml"
-cp "$H_PREFIX/etc/libvirt/qemu/nv-edit.xml" "$TMP/before-on-disk.xml"
+cp "$PREFIX/etc/libvirt/qemu/nv-edit.xml" "$TMP/before-on-disk.xml"
 
 try() {
     local element=$1 expect=$2
@@ -21,7 +20,7 @@ try() {
     grep -qF -- "$expect" "$TMP/err" || { cat "$TMP/err"; fail "error for $element does not say: $expect"; }
     virsh dumpxml --inactive nv-edit > "$TMP/after.xml"
     cmp -s "$TMP/before.xml" "$TMP/after.xml" || fail "definition changed after rejected $element"
-    cmp -s "$TMP/before-on-disk.xml" "$H_PREFIX/etc/libvirt/qemu/nv-edit.xml" ||
+    cmp -s "$TMP/before-on-disk.xml" "$PREFIX/etc/libvirt/qemu/nv-edit.xml" ||
         fail "stored file changed after rejected $element"
     h_log "refused: $(tail -n 1 "$TMP/err")"
 }

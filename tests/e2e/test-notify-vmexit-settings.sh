@@ -5,11 +5,10 @@
 # keeps the element as written.  Command lines go to
 # build/results/notify-vmexit-cmdlines.txt.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/daemons.sh"
 h_require_kvm
 h_start_daemons logd
 
-out=$BUILD/results/notify-vmexit-cmdlines.txt
+out=$RESULTS/notify-vmexit-cmdlines.txt
 : > "$out"
 
 check() {

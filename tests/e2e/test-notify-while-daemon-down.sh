@@ -5,7 +5,7 @@
 # the reconnect, before any client can have registered for them, so they
 # are only reported.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start away "" destroy

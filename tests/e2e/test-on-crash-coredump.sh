@@ -2,9 +2,9 @@
 # <on_crash>coredump-destroy</on_crash> and coredump-restart: guest memory
 # is dumped to the auto-dump path before the guest is stopped or reset.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
-DUMPDIR=$H_PREFIX/var/lib/libvirt/qemu/dump
+DUMPDIR=$PREFIX/var/lib/libvirt/qemu/dump
 
 scenario() {
     rm -f "$DUMPDIR"/*

@@ -3,7 +3,7 @@
 # 'virsh resume' refuses and says a reset or destroy is needed; 'virsh
 # reset' then 'virsh resume' runs it again.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start keep "" preserve

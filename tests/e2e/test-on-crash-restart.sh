@@ -2,7 +2,7 @@
 # <on_crash>restart</on_crash>: after a fatal notify exit the guest is
 # reset and runs again, with running reason 'crashed'.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start restart "<notify-vmexit state='on'/>" restart

@@ -3,7 +3,7 @@
 # defined, started, destroyed and undefined: every one of the 16 is
 # attributed, and no churn guest is.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 churn() {
     local i
@@ -19,9 +19,9 @@ churn() {
 scenario() {
     local g
     for g in $(seq -w 1 16); do
-        rm -f "$H_GUESTDIR/many-$g.inject.log" "$H_GUESTDIR/many-$g.trigger"
-        h_guest_xml "many-$g" "" preserve "" "$(h_injector_env "many-$g")" > "$H_GUESTDIR/many-$g.xml"
-        virsh define "$H_GUESTDIR/many-$g.xml" > /dev/null
+        h_injector_reset "many-$g"
+        h_guest_xml "many-$g" "" preserve "" "$(h_injector_env "many-$g")" > "$GUESTS/many-$g.xml"
+        virsh define "$GUESTS/many-$g.xml" > /dev/null
     done
     # start them all at once (wait for these jobs only: the event client
     # is a background job too)
@@ -40,8 +40,7 @@ scenario() {
     churn &
     local churn_pid=$!
     for g in $(seq -w 1 16); do
-        echo "notify-invalid 0" > "$H_GUESTDIR/many-$g.trigger.tmp"
-        mv "$H_GUESTDIR/many-$g.trigger.tmp" "$H_GUESTDIR/many-$g.trigger"
+        h_inject_nowait "many-$g" notify-invalid
     done
     wait "$churn_pid" || fail "defining/starting/undefining other guests failed ($MODE)"
     for g in $(seq -w 1 16); do

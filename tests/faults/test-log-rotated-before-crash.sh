@@ -5,7 +5,7 @@
 # error after a rotation still is not.  virtlogd only: without it libvirt
 # never rotates the log.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 # rotate at 32 KiB, keep 3 backups
 H_VIRTLOGD_MAX_SIZE=32768

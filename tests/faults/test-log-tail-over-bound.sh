@@ -3,7 +3,7 @@
 # a fatal notify exit: only the tail is read, and that is enough; a plain
 # internal error after as much output still is not attributed.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start big "" destroy

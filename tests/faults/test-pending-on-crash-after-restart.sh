@@ -6,10 +6,10 @@
 # definition's on_crash to destroy in the status XML while the daemon is
 # stopped.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
-    local status=$H_PREFIX/var/run/libvirt/qemu/pending.xml
+    local status=$PREFIX/var/run/libvirt/qemu/pending.xml
     h_define_start pending "" preserve
     h_inject pending notify-invalid > /dev/null
     e2e_expect_state pending "crashed (notify VM exit)"

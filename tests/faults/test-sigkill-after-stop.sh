@@ -2,7 +2,7 @@
 # virtqemud killed with SIGKILL right after the STOP of a fatal notify exit,
 # then restarted: the stop is still attributed and <on_crash> applied, once.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/harness/e2e.sh"
+. "$ROOT/tests/e2e/lib-e2e.sh"
 
 scenario() {
     h_define_start killed "" destroy

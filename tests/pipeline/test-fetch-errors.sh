@@ -12,7 +12,7 @@ Suites: bookworm
 Components: main
 Trusted: yes
 SRC
-if FETCH_ETC_APT=$TMP/etc "$ROOT/scripts/fetch-source.sh" "$TMP/b1" > "$TMP/out1" 2>&1; then
+if FETCH_ETC_APT=$TMP/etc BUILD=$TMP/b1 "$ROOT/pipeline/fetch-source.sh" > "$TMP/out1" 2>&1; then
     fail "fetch from an unreachable mirror succeeded"
 fi
 expect_in "$TMP/out1" "fetch: error: .*(apt-get update|no 'libvirt' source package)" "unreachable mirror is reported"
@@ -20,7 +20,7 @@ expect_in "$TMP/out1" "(check the network|mirror)" "the message says what to do"
 
 # 2. wrong hash: the real mirror, but a different expected SHA-256
 bad=0000000000000000000000000000000000000000000000000000000000000000
-if FETCH_ORIG_SHA256=$bad "$ROOT/scripts/fetch-source.sh" "$TMP/b2" > "$TMP/out2" 2>&1; then
+if FETCH_ORIG_SHA256=$bad BUILD=$TMP/b2 "$ROOT/pipeline/fetch-source.sh" > "$TMP/out2" 2>&1; then
     fail "fetch with a wrong hash succeeded"
 fi
 if grep -q "downloading source package.*failed\|apt-get update of the deb-src index failed" "$TMP/out2"; then

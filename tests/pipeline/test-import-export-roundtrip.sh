@@ -1,12 +1,14 @@
 #!/bin/bash
 # 'make import' then 'make export' reproduces patches/ byte for byte, and the
-# work tree has the base commit plus one commit per patch.
+# work tree has the base commit plus one commit per patch, with the cover
+# letter as its branch description.
 . "$(dirname "$0")/../lib.sh"
-[ -d "$BUILD/source" ] || fail "no fetched source in $BUILD/source"
+[ -d "$SOURCE_DIR" ] || fail "no fetched source in $SOURCE_DIR"
 mkdir -p "$TMP/b"
-ln -s "$BUILD/source" "$TMP/b/source"
-"$ROOT/scripts/import.sh" "$TMP/b" "$ROOT/patches"
-"$ROOT/scripts/export.sh" "$TMP/b" "$TMP/out"
+ln -s "$SOURCE_DIR" "$TMP/b/source"
+BUILD=$TMP/b "$ROOT/pipeline/import.sh"
+BUILD=$TMP/b PATCHES_TO=$TMP/out "$ROOT/pipeline/export.sh"
+[ -f "$TMP/out/0000-cover-letter.patch" ] || fail "export wrote no cover letter"
 diff -ru "$ROOT/patches" "$TMP/out" || fail "export after import differs from patches/"
 n=$(grep -c . "$ROOT/patches/series" || true)
 c=$(git -C "$TMP/b/libvirt" rev-list --count base..HEAD)

@@ -3,7 +3,7 @@
 # and leaves any existing work tree alone.
 . "$(dirname "$0")/../lib.sh"
 mkdir -p "$TMP/b" "$TMP/patches"
-ln -s "$BUILD/source" "$TMP/b/source"
+ln -s "$SOURCE_DIR" "$TMP/b/source"
 cp "$ROOT"/patches/* "$TMP/patches/" 2>/dev/null || true
 cat > "$TMP/patches/9999-conf-Stale-change.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
@@ -25,7 +25,7 @@ diff --git a/NEWS.rst b/NEWS.rst
  anywhere
 PATCH
 echo "9999-conf-Stale-change.patch" >> "$TMP/patches/series"
-if "$ROOT/scripts/import.sh" "$TMP/b" "$TMP/patches" > "$TMP/out" 2>&1; then
+if BUILD=$TMP/b PATCHES_FROM=$TMP/patches "$ROOT/pipeline/import.sh" > "$TMP/out" 2>&1; then
     fail "import of a stale patch succeeded"
 fi
 expect_in "$TMP/out" "patch '9999-conf-Stale-change.patch' does not apply" "error names the patch"

@@ -1,0 +1,91 @@
+# The guests of the harness (sourced after daemons.sh): the guest image and
+# the one domain XML template that the demo, the benchmarks and every test
+# use.
+
+# h_guest_image NAME: a 512-byte boot sector that disables interrupts and
+# halts (cli; hlt; jmp back), written by the harness itself; one copy a
+# guest, so that QEMU's image locking never couples two guests
+h_guest_image() {
+    local img=$GUESTS/$1-boot-sector.img
+    if [ ! -f "$img" ]; then
+        mkdir -p "$GUESTS"
+        printf '\xfa\xf4\xeb\xfd' > "$img.tmp"
+        head -c 506 /dev/zero >> "$img.tmp"
+        printf '\x55\xaa' >> "$img.tmp"
+        mv "$img.tmp" "$img"
+    fi
+    echo "$img"
+}
+
+# h_guest_xml NAME KVM_FEATURES_XML [ON_CRASH] [EXTRA_DEVICES_XML] [QEMU_ENV_XML]
+#
+# A 32 MiB, 1-vCPU KVM guest booting h_guest_image.  KVM_FEATURES_XML goes
+# into <features><kvm>; QEMU_ENV_XML (h_injector_env) into
+# <qemu:commandline>.  For definitions that are meant to be refused, three
+# variables change the rest: H_GUEST_TYPE (the domain type, default kvm),
+# H_GUEST_FEATURES (the whole content of <features>, instead of <acpi/>
+# and the <kvm> element) and H_GUEST_UUID.
+h_guest_xml() {
+    local name=$1 kvm=$2 on_crash=${3:-destroy} extra=${4:-} qenv=${5:-}
+    local ns="" features
+    [ -n "$qenv" ] && ns=" xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
+    features=${H_GUEST_FEATURES:-<acpi/>${kvm:+<kvm>$kvm</kvm>}}
+    cat <<XML
+<domain type='${H_GUEST_TYPE:-kvm}'$ns>
+  <name>$name</name>${H_GUEST_UUID:+
+  <uuid>$H_GUEST_UUID</uuid>}
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features>
+    $features
+  </features>
+  <on_crash>$on_crash</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$(h_guest_image "$name")'/>
+      <target dev='hda' bus='ide'/>
+    </disk>
+    <controller type='usb' model='none'/>
+    <video><model type='none'/></video>
+    <memballoon model='none'/>
+    $extra
+  </devices>
+  ${qenv:+<qemu:commandline>$qenv</qemu:commandline>}
+</domain>
+XML
+}
+
+# h_qemu_cmdline NAME: the running QEMU's command line, one word a line
+h_qemu_cmdline() {
+    local pid
+    pid=$(cat "$H_STATUSDIR/$1.pid") || return 1
+    tr '\0' '\n' < "/proc/$pid/cmdline"
+}
+
+# h_wait_state NAME "STATE (REASON)" SECONDS
+h_wait_state() {
+    local name=$1 want=$2 secs=${3:-10} got i
+    for i in $(seq 1 $((secs * 10))); do
+        got=$(virsh domstate --reason "$name" 2>&1 || true)
+        [ "$got" = "$want" ] && return 0
+        sleep 0.1
+    done
+    echo "FAIL: $name: expected state '$want' within ${secs}s; got '$got'" >&2
+    return 1
+}
+
+# h_define_start NAME KVM_FEATURES_XML [ON_CRASH] [EXTRA_DEVICES_XML]: a
+# guest with the injector, defined, started and running
+h_define_start() {
+    h_injector_reset "$1"
+    h_guest_xml "$1" "$2" "${3:-destroy}" "${4:-}" "$(h_injector_env "$1")" > "$GUESTS/$1.xml"
+    virsh define "$GUESTS/$1.xml" > /dev/null
+    virsh start "$1" > /dev/null
+    h_wait_state "$1" "running (booted)" 10
+}

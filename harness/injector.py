@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""The exit injector's protocol, written once.
+
+The injector (harness/injector/notify-injector.c), preloaded into a guest's
+QEMU, takes commands from a trigger file and answers in a log.  Everything
+that talks to it goes through this module: the shell harness through the
+command line below, bench/bench.py and harness/injector/bare_qemu.py by
+importing it.
+
+For a guest NAME in the guest directory DIR:
+  DIR/NAME.trigger     one command, written whole (a rename):
+                       "KIND VCPU" (KIND one of KINDS) or "log-fill BYTES"
+  DIR/NAME.inject.log  one line an event: "SECONDS.NANOS pid=PID WHAT ...",
+                       WHAT one of: enable-cap, inject, refused, ...
+
+Command line (DIR NAME as above):
+  injector.py env LIB DIR NAME        the <qemu:env> lines of a guest
+  injector.py reset DIR NAME          forget earlier triggers and log
+  injector.py send DIR NAME KIND [VCPU]
+                                      ask for one exit, do not wait
+  injector.py inject DIR NAME KIND [VCPU]
+                                      ask for one exit, wait (10 s) until
+                                      the injector took or refused it,
+                                      print that line; exit 1 on time-out
+  injector.py fill DIR NAME BYTES     ask for BYTES of filler lines, print
+                                      the last filler line QEMU will write
+  injector.py enabled DIR NAME        the enable-cap lines (what QEMU asked
+                                      KVM for)
+"""
+import os
+import sys
+import time
+
+KINDS = ("notify-invalid", "notify-valid", "crash", "internal-error")
+FILLER_LINE = 64          # bytes of one filler line, newline included
+
+
+def paths(guestdir, name):
+    """(trigger file, injector log) of guest NAME."""
+    return (os.path.join(guestdir, name + ".trigger"),
+            os.path.join(guestdir, name + ".inject.log"))
+
+
+def environment(lib, guestdir, name):
+    """The environment that preloads the injector into NAME's QEMU."""
+    trigger, log = paths(guestdir, name)
+    return {"LD_PRELOAD": lib, "NOTIFY_INJECT_TRIGGER": trigger,
+            "NOTIFY_INJECT_LOG": log}
+
+
+def reset(guestdir, name):
+    for p in paths(guestdir, name):
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+
+
+def _write_trigger(trigger, command):
+    tmp = trigger + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(command + "\n")
+    os.rename(tmp, trigger)
+
+
+def send(trigger, kind, vcpu=0):
+    """Ask for one exit of KIND on VCPU."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown exit kind '{kind}' (known: {', '.join(KINDS)})")
+    _write_trigger(trigger, f"{kind} {vcpu}")
+
+
+def fill(trigger, nbytes):
+    """Ask for NBYTES (a multiple of 64) of filler lines on QEMU's stderr;
+    returns the text of the last filler line."""
+    if nbytes <= 0 or nbytes % FILLER_LINE:
+        raise ValueError(f"filler size {nbytes} is not a positive multiple of {FILLER_LINE}")
+    _write_trigger(trigger, f"log-fill {nbytes}")
+    return "notify-injector: filler %09d " % (nbytes // FILLER_LINE - 1)
+
+
+class Event:
+    """One line of the injector's log."""
+
+    def __init__(self, line):
+        f = line.split(" ", 3)
+        self.time = float(f[0])
+        self.pid = int(f[1].split("=", 1)[1])
+        self.what = f[2]
+        self.rest = f[3] if len(f) > 3 else ""
+        self.line = line
+
+    def __repr__(self):
+        return self.line
+
+
+def events(log):
+    """Every event in the log, oldest first ([] before the first)."""
+    try:
+        with open(log) as f:
+            return [Event(l.rstrip("\n")) for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def injected(log):
+    """Times of the exits the injector injected, oldest first."""
+    return [e.time for e in events(log) if e.what == "inject"]
+
+
+def wait_answer(log, before, secs=10.0):
+    """The first 'inject' or 'refused' event after the first BEFORE events,
+    or None after SECS."""
+    end = time.time() + secs
+    while True:
+        for e in events(log)[before:]:
+            if e.what in ("inject", "refused"):
+                return e
+        if time.time() >= end:
+            return None
+        time.sleep(0.02)
+
+
+def main(argv):
+    if len(argv) < 4:
+        sys.exit(__doc__)
+    cmd, guestdir, name = argv[1], argv[2], argv[3]
+    if cmd == "env":
+        lib, guestdir, name = argv[2], argv[3], argv[4]
+        for k, v in environment(lib, guestdir, name).items():
+            print(f"<qemu:env name='{k}' value='{v}'/>")
+        return 0
+    trigger, log = paths(guestdir, name)
+    if cmd == "reset":
+        reset(guestdir, name)
+    elif cmd in ("send", "inject"):
+        kind = argv[4]
+        vcpu = int(argv[5]) if len(argv) > 5 else 0
+        before = len(events(log))
+        send(trigger, kind, vcpu)
+        if cmd == "inject":
+            e = wait_answer(log, before)
+            if e is None:
+                print(f"FAIL: {name}: the injector did not take '{kind} {vcpu}' within 10 s "
+                      f"(log: {log})", file=sys.stderr)
+                return 1
+            print(e.line)
+    elif cmd == "fill":
+        print(fill(trigger, int(argv[4])))
+    elif cmd == "enabled":
+        for e in events(log):
+            if e.what == "enable-cap":
+                print(e.line)
+    else:
+        sys.exit(f"injector.py: error: unknown command '{cmd}'\n{__doc__}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,62 @@
+# The harness that the demo, the benchmarks and the tests share (sourced):
+# the build layout, logging, clean-up on exit and the KVM check.  Source
+# the parts you need after this one: daemons.sh, guest.sh, inject.sh,
+# events.sh.
+set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/pipeline/layout.sh"
+HARNESS=$ROOT/harness
+
+h_log() { echo "[$(date +%H:%M:%S)] $*"; }
+
+# h_on_exit COMMAND: run COMMAND when the shell exits (also on failure or
+# a signal), after the commands registered later: the one EXIT trap of
+# every driver and test
+H_ON_EXIT=()
+h_on_exit() {
+    local c
+    for c in "${H_ON_EXIT[@]}"; do
+        [ "$c" != "$1" ] || return 0
+    done
+    H_ON_EXIT=("$1" "${H_ON_EXIT[@]}")
+    trap _h_run_on_exit EXIT
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+}
+_h_run_on_exit() {
+    local rc=$? c
+    trap - EXIT
+    for c in "${H_ON_EXIT[@]}"; do
+        eval "$c" 2> /dev/null || true
+    done
+    exit "$rc"
+}
+
+# h_kvm_usable: true when this user can open /dev/kvm read-write
+h_kvm_usable() {
+    { exec 3<> /dev/kvm; } 2> /dev/null || return 1
+    exec 3>&-
+}
+
+# h_require_kvm WHO: what every driver that runs guests checks first.  In
+# a test (WHO = test) a missing /dev/kvm is a skip (exit 77) with its
+# reason; for the demo and the benchmarks it is an error.
+h_require_kvm() {
+    local who=${1:-test} why=""
+    if ! h_kvm_usable; then
+        why="/dev/kvm is missing or not usable by $(id -un): it needs KVM"
+    elif [ ! -x /usr/bin/qemu-system-x86_64 ]; then
+        why="/usr/bin/qemu-system-x86_64 is missing: run 'make deps'"
+    fi
+    if [ -n "$why" ]; then
+        if [ "$who" = test ]; then
+            echo "SKIP: $why"
+            exit 77
+        fi
+        echo "$who: error: $why" >&2
+        exit 1
+    fi
+    [ -x "$PREFIX/sbin/virtqemud" ] ||
+        { echo "$who: error: $PREFIX/sbin/virtqemud is missing: run 'make'" >&2; exit 1; }
+    [ -f "$INJECTOR" ] ||
+        { echo "$who: error: $INJECTOR is missing: run 'make'" >&2; exit 1; }
+}

@@ -1,0 +1,102 @@
+# The build layout: the one place that maps the build parameters to paths.
+# Sourced by every driver (pipeline, harness, demo, bench, fuzz, tests);
+# nothing else works a build path out for itself.
+#
+# Parameters, from the environment (the Makefile passes them on):
+#   BUILD    where everything generated goes (default: build/ in the repo)
+#   FLAVOUR  '' (the normal build), 'sanitize' (ASan + UBSan, make
+#            SANITIZE=1) or 'fuzz' (clang, libFuzzer; make fuzz)
+#   BASE     deb12: Debian 12's libvirt 9.0.0 (the only base today)
+#   INSTANCE the name of a private set of daemons (harness/instance.sh:
+#            each test has its own, so that tests run side by side); its
+#            guests get a directory of their own
+#
+# 'layout.sh --print' (or layout_print after sourcing) prints every path,
+# one NAME=VALUE a line: the layout test compares what each driver uses.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$(realpath -m "${BUILD:-$ROOT/build}")
+FLAVOUR=${FLAVOUR:-}
+BASE=${BASE:-deb12}
+INSTANCE=${INSTANCE:-}
+
+case "$FLAVOUR" in
+    ''|sanitize|fuzz) ;;
+    *) echo "layout: error: unknown FLAVOUR '$FLAVOUR' (known: '', sanitize, fuzz)" >&2
+       return 1 2>/dev/null || exit 1 ;;
+esac
+case "$BASE" in
+    deb12)
+        # Debian 12's libvirt source package: the upstream tarball must have
+        # this hash; the revision the series was written against (a later
+        # deb12uN on the same tarball is taken, with a note)
+        SRC_PACKAGE=libvirt
+        SRC_UPSTREAM=9.0.0
+        SRC_ORIG_SHA256=deca5cff1b7baac297bca9663907c61f71a47183371dc7ac019c107806d5435a
+        SRC_KNOWN_REVISION=9.0.0-4+deb12u2
+        ;;
+    *) echo "layout: error: unknown BASE '$BASE' (known: deb12)" >&2
+       return 1 2>/dev/null || exit 1 ;;
+esac
+
+SUFFIX=${FLAVOUR:+-$FLAVOUR}
+# where Meson on this system puts libraries below a prefix
+MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+
+# the patch queue and its sources
+PATCHES=$ROOT/patches
+APT_STATE=$BUILD/apt
+SOURCE_DIR=$BUILD/source
+SOURCE_TREE=$SOURCE_DIR/$SRC_PACKAGE-$SRC_UPSTREAM
+WORKTREE=$BUILD/libvirt
+# libvirt's Meson build of the work tree and its private install
+LIBVIRT_BUILD=$BUILD/libvirt-build$SUFFIX
+PREFIX=$BUILD/prefix$SUFFIX
+PREFIX_LIBDIR=$PREFIX/lib/$MULTIARCH
+# our own C (injector, fork guard, benchmark clients, fuzz target) and
+# our own test suites, one Meson build a flavour
+TOOLS_BUILD=$BUILD/tools$SUFFIX
+INJECTOR=$TOOLS_BUILD/harness/injector/libnotify-injector.so
+FORK_GUARD=$TOOLS_BUILD/harness/fork-guard/libfork-guard.so
+BENCH_TOOLS=$TOOLS_BUILD/bench
+PARSE_BENCH=$LIBVIRT_BUILD/tests/qemudomainxmlbench
+FUZZ_DIR=$BUILD/fuzz
+# what runs: guests, results, logs of the steps
+GUESTS=$BUILD/guests$SUFFIX${INSTANCE:+/$INSTANCE}
+RESULTS=$BUILD/results$SUFFIX
+INSTANCES=$RESULTS/instances
+LOGS=$BUILD/logs$SUFFIX
+
+LAYOUT_VARS="ROOT BUILD FLAVOUR BASE SRC_PACKAGE SRC_UPSTREAM MULTIARCH PATCHES
+APT_STATE SOURCE_DIR SOURCE_TREE WORKTREE LIBVIRT_BUILD PREFIX PREFIX_LIBDIR
+TOOLS_BUILD INJECTOR FORK_GUARD BENCH_TOOLS PARSE_BENCH FUZZ_DIR GUESTS RESULTS
+INSTANCES LOGS"
+export BUILD FLAVOUR BASE INSTANCE
+
+layout_print() {
+    local v
+    for v in $LAYOUT_VARS; do
+        printf '%s=%s\n' "$v" "${!v}"
+    done
+}
+
+# layout_report DRIVER NAME=VALUE...: with LAYOUT_REPORT=FILE set, a driver
+# writes the paths it is about to use (the layout's, and any that it
+# derived) to FILE and exits without doing anything: the layout test
+# compares the reports of all drivers.
+layout_report() {
+    [ -n "${LAYOUT_REPORT:-}" ] || return 0
+    local driver=$1 kv
+    shift
+    {
+        layout_print | sed "s/^/$driver: /"
+        for kv in "$@"; do
+            echo "$driver: $kv"
+        done
+    } > "$LAYOUT_REPORT"
+    exit 0
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = --print ]; then
+    layout_print
+fi
