@@ -39,7 +39,7 @@ h_daemon_pid() { cat "$PREFIX/var/run/$1.pid" 2>/dev/null; }
 
 # h_daemon_alive DAEMON: running, and not a zombie waiting for its reaper
 h_daemon_alive() {
-    local pid state
+    local pid
     pid=$(h_daemon_pid "$1") || return 1
     _h_pid_alive "$pid"
 }
@@ -47,6 +47,16 @@ _h_pid_alive() {
     local state
     state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
     [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# _h_wait_gone PID: wait up to 10 s for PID to end
+_h_wait_gone() {
+    local i
+    for i in $(seq 1 100); do
+        _h_pid_alive "$1" || return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 _h_wait_socket() {
@@ -63,17 +73,16 @@ _h_wait_socket() {
 # fork-safe, and virtqemud allocates in the child it forks for QEMU
 # (harness/fork-guard/fork-guard.c says why).
 _h_daemon() {
-    local name=$1
+    local name=$1 env=()
     shift
     if [ "$FLAVOUR" = sanitize ]; then
         # the guard comes before ASan's runtime in the library list, and
         # hides the dynamic linker from LeakSanitizer (lsan.supp says why)
-        LD_PRELOAD=$FORK_GUARD ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-            LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HARNESS/fork-guard/lsan.supp:print_suppressions=0 \
-            "$@" "$PREFIX/sbin/$name" --daemon --pid-file="$PREFIX/var/run/$name.pid"
-    else
-        "$@" "$PREFIX/sbin/$name" --daemon --pid-file="$PREFIX/var/run/$name.pid"
+        env=(LD_PRELOAD="$FORK_GUARD"
+             ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+             LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HARNESS/fork-guard/lsan.supp:print_suppressions=0")
     fi
+    env "${env[@]}" "$@" "$PREFIX/sbin/$name" --daemon --pid-file="$PREFIX/var/run/$name.pid"
 }
 
 # h_start_virtqemud: start (or restart) virtqemud alone
@@ -93,13 +102,10 @@ h_start_virtqemud() {
 
 # h_stop_virtqemud [SIGNAL]: stop virtqemud, leaving guests running
 h_stop_virtqemud() {
-    local pid sig=${1:-TERM} i
+    local pid sig=${1:-TERM}
     pid=$(h_daemon_pid virtqemud) || return 0
     kill -"$sig" "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 100); do
-        _h_pid_alive "$pid" || break
-        sleep 0.1
-    done
+    _h_wait_gone "$pid" ||
     kill -KILL "$pid" 2>/dev/null || true
     rm -f "$PREFIX/var/run/virtqemud.pid"
 }
@@ -140,10 +146,7 @@ h_stop_daemons() {
     done
     if pid=$(h_daemon_pid virtlogd); then
         kill "$pid" 2>/dev/null || true
-        for i in $(seq 1 50); do
-            _h_pid_alive "$pid" || break
-            sleep 0.1
-        done
+        _h_wait_gone "$pid" || true
     fi
     rm -f "$PREFIX/var/run/virtlogd.pid"
 }
