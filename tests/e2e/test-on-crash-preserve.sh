@@ -13,7 +13,7 @@ scenario() {
     if virsh resume keep > "$TMP/resume.err" 2>&1; then
         fail "resume of a guest crashed by a notify exit succeeded ($MODE)"
     fi
-    grep -q "cannot be resumed; reset it ('virsh reset') or destroy it first" "$TMP/resume.err" ||
+    grep -q "cannot be resumed until it is reset or destroyed" "$TMP/resume.err" ||
         { cat "$TMP/resume.err"; fail "resume error does not say what to do ($MODE)"; }
     h_log "resume refused: $(cat "$TMP/resume.err")"
     e2e_expect_state keep "crashed (notify VM exit)"
