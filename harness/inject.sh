@@ -21,12 +21,13 @@ h_inject_nowait() { _h_injector send "$GUESTS" "$1" "$2" "${3:-0}"; }
 # h_injector_enabled NAME: what QEMU asked KVM for (the enable-cap lines)
 h_injector_enabled() { _h_injector enabled "$GUESTS" "$1"; }
 
-# h_log_fill NAME BYTES: make the injector in NAME's QEMU write BYTES (a
-# multiple of 64) of filler lines to its stderr, and wait until the last
-# one reached QEMU's log (through virtlogd, possibly rotated, or the file)
+# h_log_fill NAME BYTES [nul]: make the injector in NAME's QEMU write
+# BYTES (a multiple of 64) of filler lines to its stderr (with "nul", two
+# NUL bytes in each), and wait until the last one reached QEMU's log
+# (through virtlogd, possibly rotated, or the file)
 h_log_fill() {
     local name=$1 bytes=$2 last i
-    last=$(_h_injector fill "$GUESTS" "$name" "$bytes") || return 1
+    last=$(_h_injector fill "$GUESTS" "$name" "$bytes" ${3:-}) || return 1
     for i in $(seq 1 300); do
         if grep -q -F "$last" "$H_LOGDIR/$name".log* 2>/dev/null; then
             return 0
@@ -37,3 +38,6 @@ h_log_fill() {
          "(the injector logs next to $GUESTS/$name.xml)" >&2
     return 1
 }
+
+# h_log_fill_nowait NAME BYTES [nul]: the same, without waiting
+h_log_fill_nowait() { _h_injector fill "$GUESTS" "$1" "$2" ${3:-} > /dev/null; }

@@ -9,7 +9,7 @@ importing it.
 
 For a guest NAME in the guest directory DIR:
   DIR/NAME.trigger     one command, written whole (a rename):
-                       "KIND VCPU" (KIND one of KINDS) or "log-fill BYTES"
+                       "KIND VCPU" (KIND one of KINDS) or "log-fill BYTES [nul]"
   DIR/NAME.inject.log  one line an event: "SECONDS.NANOS pid=PID WHAT ...",
                        WHAT one of: enable-cap, inject, refused, ...
 
@@ -22,7 +22,8 @@ Command line (DIR NAME as above):
                                       ask for one exit, wait (10 s) until
                                       the injector took or refused it,
                                       print that line; exit 1 on time-out
-  injector.py fill DIR NAME BYTES     ask for BYTES of filler lines, print
+  injector.py fill DIR NAME BYTES [nul]
+                                      ask for BYTES of filler lines, print
                                       the last filler line QEMU will write
   injector.py enabled DIR NAME        the enable-cap lines (what QEMU asked
                                       KVM for)
@@ -70,12 +71,13 @@ def send(trigger, kind, vcpu=0):
     _write_trigger(trigger, f"{kind} {vcpu}")
 
 
-def fill(trigger, nbytes):
-    """Ask for NBYTES (a multiple of 64) of filler lines on QEMU's stderr;
-    returns the text of the last filler line."""
+def fill(trigger, nbytes, nul=False):
+    """Ask for NBYTES (a multiple of 64) of filler lines on QEMU's stderr,
+    each with two NUL bytes if NUL; returns the text of the last filler
+    line (up to its first NUL byte)."""
     if nbytes <= 0 or nbytes % FILLER_LINE:
         raise ValueError(f"filler size {nbytes} is not a positive multiple of {FILLER_LINE}")
-    _write_trigger(trigger, f"log-fill {nbytes}")
+    _write_trigger(trigger, f"log-fill {nbytes}" + (" nul" if nul else ""))
     return "notify-injector: filler %09d " % (nbytes // FILLER_LINE - 1)
 
 
@@ -146,7 +148,7 @@ def main(argv):
                 return 1
             print(e.line)
     elif cmd == "fill":
-        print(fill(trigger, int(argv[4])))
+        print(fill(trigger, int(argv[4]), len(argv) > 5 and argv[5] == "nul"))
     elif cmd == "enabled":
         for e in events(log):
             if e.what == "enable-cap":

@@ -17,7 +17,8 @@
  *  NOTIFY_INJECT_TRIGGER  path of the trigger file.  Each time it appears
  *                         it is read and removed; it holds one command:
  *                         "notify-invalid|notify-valid|crash|internal-error
- *                         [VCPU]" (VCPU defaults to 0), or "log-fill BYTES":
+ *                         [VCPU]" (VCPU defaults to 0), or "log-fill BYTES
+ *                         [nul]":
  *                         write BYTES of neutral filler lines to QEMU's
  *                         stderr (its log), as a chatty QEMU would, to
  *                         make the log rotate or outgrow a read bound.
@@ -168,18 +169,22 @@ parse_kind(const char *word)
 }
 
 
-/* "log-fill BYTES": 64-byte lines "notify-injector: filler NNNNNNNNN..."
- * on stderr, whole lines only (BYTES rounded up), then one log line. */
+/* "log-fill BYTES [nul]": 64-byte lines "notify-injector: filler
+ * NNNNNNNNN..." on stderr, whole lines only (BYTES rounded up), then one
+ * log line.  With "nul", two of the dots of each line are NUL bytes. */
 static void
 fill_stderr(const char *cmd)
 {
     unsigned long long bytes = 0;
     unsigned long long done = 0;
+    char option[16] = "";
     char line[64];
+    int n;
 
-    if (sscanf(cmd, "%*s %llu", &bytes) != 1 || bytes == 0 ||
-        bytes > 1024ULL * 1024 * 1024) {
-        log_event("refused 'log-fill': expected a byte count from 1 to 1 GiB");
+    n = sscanf(cmd, "%*s %llu %15s", &bytes, option);
+    if (n < 1 || bytes == 0 || bytes > 1024ULL * 1024 * 1024 ||
+        (n == 2 && strcmp(option, "nul") != 0)) {
+        log_event("refused 'log-fill': expected a byte count from 1 to 1 GiB, then optionally 'nul'");
         return;
     }
 
@@ -189,6 +194,8 @@ fill_stderr(const char *cmd)
         snprintf(line, sizeof(line), "notify-injector: filler %09llu ",
                  (done / 64) % 1000000000ULL);
         line[34] = '.';
+        if (n == 2)
+            line[40] = line[41] = '\0';
         line[63] = '\n';
         if (write(STDERR_FILENO, line, 64) != 64) {
             log_event("log-fill: write to stderr failed after %llu bytes: %s",

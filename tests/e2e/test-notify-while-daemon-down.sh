@@ -16,7 +16,7 @@ scenario() {
     h_start_virtqemud
     h_events_start "$EV.2"
     e2e_expect_state away "shut off (notify VM exit)" 15
-    grep -q "guest stopped by a fatal KVM notify VM exit; on_crash action: destroy" "$H_LOGDIR/away.log" ||
+    grep -q "guest stopped by a fatal KVM notify VM exit (evidence: QEMU's warning in this log); on_crash action: destroy" "$H_LOGDIR/away.log" ||
         fail "libvirt's line is not in the guest log ($MODE)"
     sleep 0.5
     h_log "events seen after the reconnect: $(grep -o "'away': .*" "$EV.2" | paste -sd ';' || true)"

@@ -20,23 +20,31 @@ declare -A HOLD_FD HOLD_PID
 
 # hold NAME: a memory dump of NAME into a FIFO that nobody reads yet
 hold() {
-    local fifo=$TMP/hold-$1.fifo fd
+    local fifo=$TMP/hold-$1.fifo fd i
     rm -f "$fifo"
     mkfifo "$fifo"
     # a reader that reads nothing, so that libvirt's open does not block
     exec {fd}<> "$fifo"
     HOLD_FD[$1]=$fd
-    virsh dump "$1" "$fifo" --memory-only --live > /dev/null 2>&1 &
+    virsh dump "$1" "$fifo" --memory-only --live > /dev/null 2>&1 {fd}<&- &
     HOLD_PID[$1]=$!
     h_on_exit "kill ${HOLD_PID[$1]} 2>/dev/null || true"
-    sleep 1
-    virsh domjobinfo "$1" | grep -q Unbounded || fail "no dump job holds $1 ($MODE)"
+    for i in $(seq 1 100); do
+        virsh domjobinfo "$1" 2>/dev/null | grep -q Unbounded && return 0
+        sleep 0.1
+    done
+    fail "no dump job holds $1 within 10 s ($MODE)"
 }
-# release NAME: read the FIFO, the dump ends
+# release NAME: read the FIFO, the dump ends.  The reader is stopped once
+# the dump is done: other children of this shell may hold the FIFO open.
 release() {
-    cat "$TMP/hold-$1.fifo" > /dev/null &
+    local reader
+    cat "$TMP/hold-$1.fifo" > /dev/null 2>&1 &
+    reader=$!
     exec {HOLD_FD[$1]}<&-
     wait "${HOLD_PID[$1]}" || true
+    kill "$reader" 2>/dev/null || true
+    wait "$reader" 2>/dev/null || true
 }
 
 # hold_worker NAME: define and start NAME, hold the worker with it
