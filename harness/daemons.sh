@@ -158,7 +158,8 @@ h_stop_daemons() {
 h_sweep_instances() {
     local me pid
     me=$(readlink /proc/self/ns/mnt)
-    for pid in $(pgrep -f "^$PREFIX/sbin/virt(qemud|logd) " || true); do
+    # our daemons, and Debian's libvirtd of the downgrade test
+    for pid in $(pgrep -f "^($PREFIX/sbin/virt(qemud|logd)|$STOCK/usr/sbin/libvirtd) " || true); do
         [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$me" ] || kill -KILL "$pid" 2>/dev/null || true
     done
     pkill -KILL -f "qemu-system-x86_64 .*$GUESTS/[^/ ]+/[^/ ]+\.img" 2>/dev/null || true
