@@ -41,3 +41,7 @@ h_log_fill() {
 
 # h_log_fill_nowait NAME BYTES [nul]: the same, without waiting
 h_log_fill_nowait() { _h_injector fill "$GUESTS" "$1" "$2" ${3:-} > /dev/null; }
+
+# h_injector_taken NAME: wait until NAME's injector took the last command
+# (it writes a filler before it takes the next one)
+h_injector_taken() { _h_injector taken "$GUESTS" "$1"; }

@@ -25,6 +25,8 @@ Command line (DIR NAME as above):
   injector.py fill DIR NAME BYTES [nul]
                                       ask for BYTES of filler lines, print
                                       the last filler line QEMU will write
+  injector.py taken DIR NAME          wait (10 s) until the injector took
+                                      the last command; exit 1 on time-out
   injector.py enabled DIR NAME        the enable-cap lines (what QEMU asked
                                       KVM for)
 """
@@ -96,6 +98,17 @@ class Event:
         return self.line
 
 
+def wait_taken(trigger, secs=10.0):
+    """Wait until the injector took the last command (removed the trigger
+    file); it runs a filler command before it takes the next one."""
+    end = time.monotonic() + secs
+    while os.path.exists(trigger):
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def events(log):
     """Every event in the log, oldest first ([] before the first)."""
     try:
@@ -149,6 +162,11 @@ def main(argv):
             print(e.line)
     elif cmd == "fill":
         print(fill(trigger, int(argv[4]), len(argv) > 5 and argv[5] == "nul"))
+    elif cmd == "taken":
+        if not wait_taken(trigger):
+            print(f"FAIL: {name}: the injector did not take its last command within 10 s "
+                  f"(log: {log})", file=sys.stderr)
+            return 1
     elif cmd == "enabled":
         for e in events(log):
             if e.what == "enable-cap":

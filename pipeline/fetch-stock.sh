@@ -38,8 +38,14 @@ for tool in apt-get apt-cache dpkg-deb sha256sum ldd; do
 done
 
 # offered PACKAGE: apt's index knows PACKAGE at $VERSION
-# (apt-cache show prints nothing for an unknown version, and exits 0)
-offered() { apt-cache show "$1=$VERSION" 2>/dev/null | grep -qx "Version: $VERSION"; }
+# (apt-cache show prints nothing for an unknown version, and exits 0).
+# Its output is taken whole first: 'grep -q' in a pipe would stop reading
+# at the first match, and with pipefail apt-cache's SIGPIPE fails the test.
+offered() {
+    local out
+    out=$(apt-cache show "$1=$VERSION" 2>/dev/null) || true
+    grep -qx "Version: $VERSION" <<< "$out"
+}
 if ! offered libvirt0; then
     say "apt's index does not offer libvirt0 $VERSION: updating it (apt-get update)"
     apt-get -q update > /dev/null 2>&1 || true

@@ -20,13 +20,8 @@ FLOODERS=4
 # fill NAME BYTES: filler with NUL bytes; returns once the injector took
 # the command (it writes the filler before it takes the next one)
 fill() {
-    local i
     h_log_fill_nowait "$1" "$2" nul
-    for i in $(seq 1 100); do
-        [ -e "$GUESTS/$1.trigger" ] || return 0
-        sleep 0.05
-    done
-    fail "$1's injector did not take the filler command ($MODE)"
+    h_injector_taken "$1" || fail "$1's injector did not take the filler command ($MODE)"
 }
 
 scenario() {
