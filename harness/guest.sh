@@ -5,20 +5,26 @@
 # h_guest_image NAME: a 512-byte boot sector that disables interrupts and
 # halts (cli; hlt; jmp back), written by the harness itself; one copy a
 # guest, so that QEMU's image locking never couples two guests.  With
-# H_GUEST_SERIAL_TEXT set (at most 480 bytes, no NUL), the boot sector
-# first writes that text to the first serial port (I/O port 0x3f8), byte
-# by byte, the way a hostile guest would.
+# H_GUEST_SERIAL_TEXT set (at most 470 bytes, no NUL), the boot sector
+# first writes that text to the first serial port, the way a hostile guest
+# would: each byte once the UART's transmit register is empty (LSR bit 5),
+# as a driver does, so that no byte is lost when the host is slow.
 h_guest_image() {
     local img=$GUESTS/$1-boot-sector.img text=${H_GUEST_SERIAL_TEXT:-}
     if [ ! -f "$img" ]; then
         mkdir -p "$GUESTS"
         if [ -n "$text" ]; then
-            [ "${#text}" -le 480 ] || { echo "FAIL: H_GUEST_SERIAL_TEXT is longer than 480 bytes" >&2; return 1; }
-            # cli; xor ax,ax; mov ds,ax; cld; mov si,0x7c17; mov dx,0x3f8
-            # next: lodsb; test al,al; jz done; out dx,al; jmp next
-            # done: hlt; jmp done; then the text (at 0x7c17) and a NUL
-            printf '\xfa\x31\xc0\x8e\xd8\xfc\xbe\x17\x7c\xba\xf8\x03' > "$img.tmp"
-            printf '\xac\x84\xc0\x74\x03\xee\xeb\xf8\xf4\xeb\xfd' >> "$img.tmp"
+            [ "${#text}" -le 470 ] || { echo "FAIL: H_GUEST_SERIAL_TEXT is longer than 470 bytes" >&2; return 1; }
+            # cli; xor ax,ax; mov ds,ax; cld; mov si,0x7c23
+            # next: lodsb; test al,al; jz done; mov ah,al
+            # wait: mov dx,0x3fd; in al,dx; test al,0x20; jz wait
+            #       mov dx,0x3f8; mov al,ah; out dx,al; jmp next
+            # done: hlt; jmp done; then the text (at 0x7c23) and a NUL
+            printf '\xfa\x31\xc0\x8e\xd8\xfc\xbe\x23\x7c' > "$img.tmp"
+            printf '\xac\x84\xc0\x74\x12\x88\xc4' >> "$img.tmp"
+            printf '\xba\xfd\x03\xec\xa8\x20\x74\xf8' >> "$img.tmp"
+            printf '\xba\xf8\x03\x88\xe0\xee\xeb\xe9' >> "$img.tmp"
+            printf '\xf4\xeb\xfd' >> "$img.tmp"
             printf '%s\0' "$text" >> "$img.tmp"
         else
             printf '\xfa\xf4\xeb\xfd' > "$img.tmp"

@@ -46,11 +46,12 @@ start() {
     virsh define "$GUESTS/$name.xml" > /dev/null
     virsh start "$name" > /dev/null || fail "$name did not start ($MODE)"
     h_wait_state "$name" "running (booted)" 10 || fail "$name is not running ($MODE)"
-    for i in $(seq 1 300); do
+    for i in $(seq 1 600); do
         grep -q -F "${FORGED#* }" "$H_LOGDIR/$name.log" && return 0
         sleep 0.1
     done
-    fail "the forged line did not reach $name's log within 30 s ($MODE)"
+    tail -n 5 "$H_LOGDIR/$name.log" >&2
+    fail "the forged line did not reach $name's log within 60 s ($MODE)"
 }
 
 # plain NAME: an ordinary internal error is not attributed
