@@ -49,7 +49,7 @@ to_ours() {
 }
 
 scenario() {
-    local name missing=""
+    local name missing="" listed
     declare -gA PIDS=() DEFS=()
     h_define_start up "" destroy
     h_define_start down "" preserve
@@ -64,8 +64,11 @@ scenario() {
 
     # downgrade: the status our daemon wrote must load in Debian's
     to_stock
+    # the list is taken whole first: 'grep -q' in a pipe stops reading at
+    # its first match, and with pipefail virsh's SIGPIPE would fail it
+    listed=$(virsh list --name)
     for name in up down; do
-        virsh list --name | grep -qx "$name" || missing+=" $name"
+        grep -qx "$name" <<< "$listed" || missing+=" $name"
     done
     if [ -n "$missing" ]; then
         echo "--- virsh list --all, from Debian's libvirtd:"

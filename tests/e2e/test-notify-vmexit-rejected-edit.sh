@@ -61,5 +61,6 @@ EDITOR=$TMP/editor "$PREFIX/bin/virsh" -c "$H_URI" edit nv-edit < /dev/null > "$
     { cat "$TMP/edit.out"; fail "virsh edit of an accepted change failed"; }
 grep -q "Domain 'nv-edit' XML configuration edited." "$TMP/edit.out" ||
     { cat "$TMP/edit.out"; fail "virsh edit did not report the accepted change"; }
-virsh dumpxml --inactive nv-edit | grep -q "window='262144'" || fail "virsh edit did not change the window"
+virsh dumpxml --inactive nv-edit > "$TMP/edited.xml"
+grep -q "window='262144'" "$TMP/edited.xml" || fail "virsh edit did not change the window"
 echo "5 rejected edits and a refused virsh edit, definition intact; an accepted virsh edit taken"
