@@ -36,9 +36,24 @@ h_guest_image() {
     echo "$img"
 }
 
+# h_use_qemu KIND: the QEMU that the guests defined from now on run:
+# 'patched' (the default: this project's QEMU, which reports notify VM exits
+# with its NOTIFY_VMEXIT event) or 'stock' (Debian's QEMU 7.2, for which
+# libvirt falls back to the log)
+h_use_qemu() {
+    case "$1" in
+        patched) H_QEMU=$QEMU_PATCHED ;;
+        stock) H_QEMU=$QEMU_STOCK ;;
+        *) echo "FAIL: unknown QEMU '$1' (known: patched, stock)" >&2; return 1 ;;
+    esac
+    H_QEMU_KIND=$1
+}
+h_use_qemu "${H_QEMU_KIND:-patched}"
+
 # h_guest_xml NAME KVM_FEATURES_XML [ON_CRASH] [EXTRA_DEVICES_XML] [QEMU_ENV_XML]
 #
-# A 32 MiB, 1-vCPU KVM guest booting h_guest_image.  KVM_FEATURES_XML goes
+# A 32 MiB, 1-vCPU KVM guest of the QEMU that h_use_qemu chose, booting
+# h_guest_image.  KVM_FEATURES_XML goes
 # into <features><kvm>; QEMU_ENV_XML (h_injector_env) into
 # <qemu:commandline>.  For definitions that are meant to be refused, three
 # variables change the rest: H_GUEST_TYPE (the domain type, default kvm),
@@ -64,7 +79,7 @@ h_guest_xml() {
   </features>
   <on_crash>$on_crash</on_crash>
   <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <emulator>$H_QEMU</emulator>
     <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
       <source file='$(h_guest_image "$name")'/>

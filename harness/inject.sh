@@ -15,6 +15,10 @@ h_injector_reset() { _h_injector reset "$GUESTS" "$1"; }
 # until it injected it (or refused it); prints the injector's line
 h_inject() { _h_injector inject "$GUESTS" "$1" "$2" "${3:-0}"; }
 
+# h_inject_burst NAME COUNT [VCPU]: a burst of COUNT non-fatal notify
+# exits (notify-valid), one on each KVM_RUN; waits for the last one
+h_inject_burst() { _h_injector inject "$GUESTS" "$1" notify-valid "${3:-0}" "$2"; }
+
 # h_inject_nowait NAME KIND [VCPU]: ask for one exit, do not wait
 h_inject_nowait() { _h_injector send "$GUESTS" "$1" "$2" "${3:-0}"; }
 

@@ -9,19 +9,23 @@ importing it.
 
 For a guest NAME in the guest directory DIR:
   DIR/NAME.trigger     one command, written whole (a rename):
-                       "KIND VCPU" (KIND one of KINDS) or "log-fill BYTES [nul]"
+                       "KIND VCPU [COUNT]" (KIND one of KINDS; COUNT > 1, a
+                       burst, for notify-valid only) or "log-fill BYTES [nul]"
   DIR/NAME.inject.log  one line an event: "SECONDS.NANOS pid=PID WHAT ...",
                        WHAT one of: enable-cap, inject, refused, ...
 
 Command line (DIR NAME as above):
   injector.py env LIB DIR NAME        the <qemu:env> lines of a guest
   injector.py reset DIR NAME          forget earlier triggers and log
-  injector.py send DIR NAME KIND [VCPU]
-                                      ask for one exit, do not wait
-  injector.py inject DIR NAME KIND [VCPU]
-                                      ask for one exit, wait (10 s) until
-                                      the injector took or refused it,
-                                      print that line; exit 1 on time-out
+  injector.py send DIR NAME KIND [VCPU [COUNT]]
+                                      ask for one exit (or a burst of
+                                      COUNT), do not wait
+  injector.py inject DIR NAME KIND [VCPU [COUNT]]
+                                      ask for one exit (or a burst of
+                                      COUNT), wait (10 s, a burst 120 s)
+                                      until the injector took or refused
+                                      it (the last of a burst), print that
+                                      line; exit 1 on time-out
   injector.py fill DIR NAME BYTES [nul]
                                       ask for BYTES of filler lines, print
                                       the last filler line QEMU will write
@@ -66,11 +70,14 @@ def _write_trigger(trigger, command):
     os.rename(tmp, trigger)
 
 
-def send(trigger, kind, vcpu=0):
-    """Ask for one exit of KIND on VCPU."""
+def send(trigger, kind, vcpu=0, count=1):
+    """Ask for one exit of KIND on VCPU, or a burst of COUNT (notify-valid:
+    one on each KVM_RUN of the vCPU)."""
     if kind not in KINDS:
         raise ValueError(f"unknown exit kind '{kind}' (known: {', '.join(KINDS)})")
-    _write_trigger(trigger, f"{kind} {vcpu}")
+    if count != 1 and (count < 1 or kind != "notify-valid"):
+        raise ValueError(f"a burst of {count} '{kind}' exits: only notify-valid comes in bursts")
+    _write_trigger(trigger, f"{kind} {vcpu}" + (f" {count}" if count != 1 else ""))
 
 
 def fill(trigger, nbytes, nul=False):
@@ -151,13 +158,15 @@ def main(argv):
     elif cmd in ("send", "inject"):
         kind = argv[4]
         vcpu = int(argv[5]) if len(argv) > 5 else 0
+        count = int(argv[6]) if len(argv) > 6 else 1
         before = len(events(log))
-        send(trigger, kind, vcpu)
+        send(trigger, kind, vcpu, count)
         if cmd == "inject":
-            e = wait_answer(log, before)
+            secs = 10.0 if count == 1 else 120.0
+            e = wait_answer(log, before, secs)
             if e is None:
-                print(f"FAIL: {name}: the injector did not take '{kind} {vcpu}' within 10 s "
-                      f"(log: {log})", file=sys.stderr)
+                print(f"FAIL: {name}: the injector did not take '{kind} {vcpu} {count}' "
+                      f"within {secs:.0f} s (log: {log})", file=sys.stderr)
                 return 1
             print(e.line)
     elif cmd == "fill":

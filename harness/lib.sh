@@ -44,8 +44,8 @@ h_require_kvm() {
     local who=${1:-test} why=""
     if ! h_kvm_usable; then
         why="/dev/kvm is missing or not usable by $(id -un): it needs KVM"
-    elif [ ! -x /usr/bin/qemu-system-x86_64 ]; then
-        why="/usr/bin/qemu-system-x86_64 is missing: run 'make deps'"
+    elif [ ! -x "$QEMU_STOCK" ]; then
+        why="$QEMU_STOCK is missing: run 'make deps'"
     fi
     if [ -n "$why" ]; then
         if [ "$who" = test ]; then
@@ -59,4 +59,6 @@ h_require_kvm() {
         { echo "$who: error: $PREFIX/sbin/virtqemud is missing: run 'make'" >&2; exit 1; }
     [ -f "$INJECTOR" ] ||
         { echo "$who: error: $INJECTOR is missing: run 'make'" >&2; exit 1; }
+    [ -x "$QEMU_PATCHED" ] ||
+        { echo "$who: error: the patched QEMU $QEMU_PATCHED is missing: run 'make'" >&2; exit 1; }
 }

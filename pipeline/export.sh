@@ -1,5 +1,6 @@
 #!/bin/bash
-# Write patches/ from the work tree's commits on top of the base: numbered
+# Write patches/QUEUE/ (QUEUE=libvirt, the default, or QUEUE=qemu) from the
+# queue's work tree, its commits on top of the base: numbered
 # 'git format-patch' files, the cover letter (0000-cover-letter.patch,
 # from the branch description: 'git branch --edit-description' in the
 # work tree) and a 'series' file.  The output does not depend on commit
@@ -9,7 +10,8 @@
 # PATCHES_TO=DIR writes to DIR instead (sync-status, the pipeline tests).
 set -euo pipefail
 . "$(dirname "$0")/layout.sh"
-OUT=$(realpath -m "${PATCHES_TO:-$PATCHES}")
+OUT=$(realpath -m "${PATCHES_TO:-$QUEUE_PATCHES}")
+WORKTREE=$QUEUE_WORKTREE
 
 die() { echo "export: error: $*" >&2; exit 1; }
 

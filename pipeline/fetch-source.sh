@@ -1,8 +1,9 @@
 #!/bin/bash
-# Fetch Debian 12's libvirt source package with apt, using a private apt
-# state under build/ and deb-src entries derived from the system's own apt
-# sources.  Verify the upstream tarball and unpack it with Debian's patches
-# applied.  The system's apt configuration is never changed.
+# Fetch the Debian source package of a patch queue (QUEUE=libvirt, the
+# default, or QUEUE=qemu) with apt, using a private apt state under build/
+# and deb-src entries derived from the system's own apt sources.  Verify
+# the upstream tarball and unpack it with Debian's patches applied.  The
+# system's apt configuration is never changed.
 # The base (package, version, tarball hash, known revision) comes from
 # pipeline/layout.sh.
 set -euo pipefail
@@ -16,12 +17,13 @@ ORIG_SHA256=${FETCH_ORIG_SHA256:-$SRC_ORIG_SHA256}
 ETC_APT=${FETCH_ETC_APT:-/etc/apt}
 KNOWN_REVISION=$SRC_KNOWN_REVISION
 APT=$APT_STATE
-SRC=$SOURCE_DIR
+SRC=$QUEUE_SOURCE_DIR
+TREE=$QUEUE_SOURCE_TREE
 
 say() { echo "fetch: $*"; }
 die() { echo "fetch: error: $*" >&2; exit 1; }
 
-if [ -f "$SRC/unpacked.stamp" ] && [ -d "$SOURCE_TREE" ]; then
+if [ -f "$SRC/unpacked.stamp" ] && [ -d "$TREE" ]; then
     say "Debian source $(cat "$SRC/debian-revision") already unpacked in $SRC"
     exit 0
 fi
@@ -68,8 +70,9 @@ fi
 revision=$(apt-cache "${APTOPTS[@]}" showsrc "$PKG" 2>/dev/null |
            sed -n 's/^Version: //p' | sort -V | tail -n 1 || true)
 [ -n "$revision" ] || die "no '$PKG' source package found through the sources in $ETC_APT: check the network and that the mirror there is a Debian 12 (bookworm) one, then run 'make' again"
+# a revision may carry an epoch (QEMU's "1:")
 case "$revision" in
-    "$UPSTREAM"-*) ;;
+    "$UPSTREAM"-*|[0-9]:"$UPSTREAM"-*) ;;
     *) die "the mirror offers $PKG $revision, not a $UPSTREAM revision; the series targets $UPSTREAM (docs/workflow.md, 'Moving the base')" ;;
 esac
 if [ "$revision" != "$KNOWN_REVISION" ]; then
@@ -87,16 +90,16 @@ fi
 say "verifying $ORIG"
 actual=$(sha256sum "$SRC/download/$ORIG" | cut -d' ' -f1)
 if [ "$actual" != "$ORIG_SHA256" ]; then
-    die "$ORIG has SHA-256 $actual, expected $ORIG_SHA256: the upstream tarball differs from the one this series targets; do not build on it (remove $SOURCE_DIR and retry, or move the base as docs/workflow.md says)"
+    die "$ORIG has SHA-256 $actual, expected $ORIG_SHA256: the upstream tarball differs from the one this series targets; do not build on it (remove $SRC and retry, or move the base as docs/workflow.md says)"
 fi
 
 say "unpacking with Debian's patches applied"
-rm -rf "$SOURCE_TREE"
+rm -rf "$TREE"
 dsc=$(ls "$SRC"/download/*.dsc)
-if ! dpkg-source --no-check -x "$dsc" "$SOURCE_TREE" > "$SRC/unpack.log" 2>&1; then
+if ! dpkg-source --no-check -x "$dsc" "$TREE" > "$SRC/unpack.log" 2>&1; then
     cat "$SRC/unpack.log" >&2
     die "dpkg-source could not unpack $dsc (see above)"
 fi
 echo "$revision" > "$SRC/debian-revision"
 touch "$SRC/unpacked.stamp"
-say "Debian source $revision ready in $SOURCE_TREE"
+say "Debian source $revision ready in $TREE"

@@ -1,13 +1,17 @@
 #!/bin/bash
-# (Re)create the patch-queue work tree: the unpacked Debian source as one
-# base commit, then one commit per patch in patches/series, applied with
-# 'git am'.  The cover letter (patches/0000-cover-letter.patch) becomes the
-# branch description again, which 'make export' turns back into it.
+# (Re)create the work tree of a patch queue (QUEUE=libvirt, the default, or
+# QUEUE=qemu): the unpacked Debian source as one base commit, then one
+# commit per patch in patches/QUEUE/series, applied with 'git am'.  The
+# cover letter (0000-cover-letter.patch) becomes the branch description
+# again, which 'make export' turns back into it.
 #
 # PATCHES_FROM=DIR takes the patches from DIR instead (the pipeline tests).
 set -euo pipefail
 . "$(dirname "$0")/layout.sh"
-PATCHES=$(realpath -m "${PATCHES_FROM:-$PATCHES}")
+PATCHES=$(realpath -m "${PATCHES_FROM:-$QUEUE_PATCHES}")
+WORKTREE=$QUEUE_WORKTREE
+SOURCE_DIR=$QUEUE_SOURCE_DIR
+SOURCE_TREE=$QUEUE_SOURCE_TREE
 
 say() { echo "import: $*"; }
 die() { echo "import: error: $*" >&2; exit 1; }
@@ -20,8 +24,8 @@ if [ -d "$WORKTREE/.git" ] && [ -n "$(git -C "$WORKTREE" status --porcelain)" ];
 fi
 
 # Fixed identity and dates: the base commit is the same on every machine.
-export GIT_AUTHOR_NAME="Debian libvirt source" GIT_AUTHOR_EMAIL="debian@localhost"
-export GIT_COMMITTER_NAME="libvirt patch queue" GIT_COMMITTER_EMAIL="patch-queue@localhost"
+export GIT_AUTHOR_NAME="Debian $SRC_PACKAGE source" GIT_AUTHOR_EMAIL="debian@localhost"
+export GIT_COMMITTER_NAME="$SRC_PACKAGE patch queue" GIT_COMMITTER_EMAIL="patch-queue@localhost"
 export GIT_AUTHOR_DATE="2023-01-16T00:00:00Z" GIT_COMMITTER_DATE="2023-01-16T00:00:00Z"
 
 mkdir -p "$LOGS"
@@ -31,16 +35,15 @@ cp -a "$SOURCE_TREE" "$WORKTREE.new"
 git -C "$WORKTREE.new" init -q -b main
 git -C "$WORKTREE.new" config user.name "Notify VM exit series"
 git -C "$WORKTREE.new" config user.email "notify-vmexit@series.invalid"
-# debian/ is packaging, src/keycodemapdb is a git submodule upstream: both
-# stay on disk for the build but out of the index, so that libvirt's
-# syntax-check sees the tree as upstream's does.
-cat >> "$WORKTREE.new/.git/info/exclude" <<'EXCL'
-/debian/
-/src/keycodemapdb/
-/.pc/
-EXCL
+# debian/ is packaging, and libvirt's src/keycodemapdb is a git submodule
+# upstream: they stay on disk for the build but out of the index, so that
+# libvirt's syntax-check sees the tree as upstream's does.
+printf '%s\n' /debian/ /.pc/ >> "$WORKTREE.new/.git/info/exclude"
+if [ "$QUEUE" = libvirt ]; then
+    echo /src/keycodemapdb/ >> "$WORKTREE.new/.git/info/exclude"
+fi
 git -C "$WORKTREE.new" add -A
-git -C "$WORKTREE.new" commit -q -m "Debian libvirt $revision
+git -C "$WORKTREE.new" commit -q -m "Debian $SRC_PACKAGE $revision
 
 Upstream $SRC_PACKAGE $SRC_UPSTREAM with Debian's patches applied (dpkg-source -x)."
 git -C "$WORKTREE.new" tag base
@@ -50,7 +53,7 @@ n=0
 if [ -f "$PATCHES/series" ]; then
     while read -r p; do
         case "$p" in ''|'#'*) continue ;; esac
-        [ -f "$PATCHES/$p" ] || die "patches/series names '$p', which does not exist"
+        [ -f "$PATCHES/$p" ] || die "$PATCHES/series names '$p', which does not exist"
         # Keep the committer date equal to the author date so re-imports
         # are reproducible.
         if ! git -C "$WORKTREE.new" am -q --committer-date-is-author-date --keep-cr "$PATCHES/$p" > "$LOGS/am.log" 2>&1; then

@@ -6,7 +6,10 @@
 #   BUILD    where everything generated goes (default: build/ in the repo)
 #   FLAVOUR  '' (the normal build), 'sanitize' (ASan + UBSan, make
 #            SANITIZE=1) or 'fuzz' (clang, libFuzzer; make fuzz)
-#   BASE     deb12: Debian 12's libvirt 9.0.0 (the only base today)
+#   BASE     deb12: Debian 12's libvirt 9.0.0 and QEMU 7.2 (the only base
+#            today)
+#   QUEUE    libvirt (default) or qemu: the patch queue that the queue
+#            drivers (fetch-source, import, export, sync-status) work on
 #   INSTANCE the name of a private set of daemons (harness/instance.sh:
 #            each test has its own, so that tests run side by side); its
 #            guests get a directory of their own
@@ -18,6 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(realpath -m "${BUILD:-$ROOT/build}")
 FLAVOUR=${FLAVOUR:-}
 BASE=${BASE:-deb12}
+QUEUE=${QUEUE:-libvirt}
 INSTANCE=${INSTANCE:-}
 
 case "$FLAVOUR" in
@@ -27,15 +31,20 @@ case "$FLAVOUR" in
 esac
 case "$BASE" in
     deb12)
-        # Debian 12's libvirt source package: the upstream tarball must have
-        # this hash; the revision the series was written against (a later
-        # deb12uN on the same tarball is taken, with a note)
-        SRC_PACKAGE=libvirt
-        SRC_UPSTREAM=9.0.0
-        SRC_ORIG_SHA256=deca5cff1b7baac297bca9663907c61f71a47183371dc7ac019c107806d5435a
-        SRC_KNOWN_REVISION=9.0.0-4+deb12u2
+        # Debian 12's source packages, one line a queue: package, upstream
+        # version, the hash the upstream tarball must have, and the
+        # revision the queue was written against (a later deb12uN on the
+        # same tarball is taken, with a note)
+        LIBVIRT_SRC="libvirt 9.0.0 deca5cff1b7baac297bca9663907c61f71a47183371dc7ac019c107806d5435a 9.0.0-4+deb12u2"
+        QEMU_SRC="qemu 7.2+dfsg 91aca71520040edc40b8d437aa3004dae614f58e286cf653ee8996c07af2962f 1:7.2+dfsg-7+deb12u18"
         ;;
     *) echo "layout: error: unknown BASE '$BASE' (known: deb12)" >&2
+       return 1 2>/dev/null || exit 1 ;;
+esac
+case "$QUEUE" in
+    libvirt) read -r SRC_PACKAGE SRC_UPSTREAM SRC_ORIG_SHA256 SRC_KNOWN_REVISION <<< "$LIBVIRT_SRC" ;;
+    qemu) read -r SRC_PACKAGE SRC_UPSTREAM SRC_ORIG_SHA256 SRC_KNOWN_REVISION <<< "$QEMU_SRC" ;;
+    *) echo "layout: error: unknown QUEUE '$QUEUE' (known: libvirt, qemu)" >&2
        return 1 2>/dev/null || exit 1 ;;
 esac
 
@@ -43,12 +52,20 @@ SUFFIX=${FLAVOUR:+-$FLAVOUR}
 # where Meson on this system puts libraries below a prefix
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 
-# the patch queue and its sources
-PATCHES=$ROOT/patches
+# the patch queues, their Debian sources and work trees (QUEUE_*: the
+# queue that QUEUE selects, for the queue drivers)
 APT_STATE=$BUILD/apt
-SOURCE_DIR=$BUILD/source
-SOURCE_TREE=$SOURCE_DIR/$SRC_PACKAGE-$SRC_UPSTREAM
+SOURCES=$BUILD/source
+PATCHES=$ROOT/patches/libvirt
+SOURCE_DIR=$SOURCES/libvirt
 WORKTREE=$BUILD/libvirt
+QEMU_PATCHES=$ROOT/patches/qemu
+QEMU_SOURCE_DIR=$SOURCES/qemu
+QEMU_WORKTREE=$BUILD/qemu
+QUEUE_PATCHES=$ROOT/patches/$QUEUE
+QUEUE_SOURCE_DIR=$SOURCES/$QUEUE
+QUEUE_SOURCE_TREE=$QUEUE_SOURCE_DIR/$SRC_PACKAGE-$SRC_UPSTREAM
+QUEUE_WORKTREE=$BUILD/$QUEUE
 # libvirt's Meson build of the work tree and its private install
 LIBVIRT_BUILD=$BUILD/libvirt-build$SUFFIX
 PREFIX=$BUILD/prefix$SUFFIX
@@ -61,6 +78,14 @@ FORK_GUARD=$TOOLS_BUILD/harness/fork-guard/libfork-guard.so
 BENCH_TOOLS=$TOOLS_BUILD/bench
 PARSE_BENCH=$LIBVIRT_BUILD/tests/qemudomainxmlbench
 FUZZ_DIR=$BUILD/fuzz
+# the patched QEMU: one build for every flavour (QEMU is not what the
+# sanitizers and the fuzzer look at), installed in a prefix of its own;
+# and Debian's QEMU 7.2, which the same tests run against (the fallback
+# path of libvirt, on log evidence)
+QEMU_BUILD=$BUILD/qemu-build
+QEMU_PREFIX=$BUILD/qemu-prefix
+QEMU_PATCHED=$QEMU_PREFIX/bin/qemu-system-x86_64
+QEMU_STOCK=/usr/bin/qemu-system-x86_64
 # what runs: guests, results, logs of the steps
 GUESTS=$BUILD/guests$SUFFIX${INSTANCE:+/$INSTANCE}
 RESULTS=$BUILD/results$SUFFIX
@@ -71,10 +96,12 @@ LOGS=$BUILD/logs$SUFFIX
 # same binaries for every flavour
 STOCK=$BUILD/stock
 
-LAYOUT_VARS="ROOT BUILD FLAVOUR BASE SRC_PACKAGE SRC_UPSTREAM MULTIARCH PATCHES
-APT_STATE SOURCE_DIR SOURCE_TREE WORKTREE LIBVIRT_BUILD PREFIX PREFIX_LIBDIR
-TOOLS_BUILD INJECTOR FORK_GUARD BENCH_TOOLS PARSE_BENCH FUZZ_DIR GUESTS RESULTS
-INSTANCES LOGS STOCK"
+LAYOUT_VARS="ROOT BUILD FLAVOUR BASE QUEUE SRC_PACKAGE SRC_UPSTREAM MULTIARCH
+APT_STATE SOURCES PATCHES SOURCE_DIR WORKTREE QEMU_PATCHES QEMU_SOURCE_DIR
+QEMU_WORKTREE QUEUE_PATCHES QUEUE_SOURCE_DIR QUEUE_SOURCE_TREE QUEUE_WORKTREE
+LIBVIRT_BUILD PREFIX PREFIX_LIBDIR TOOLS_BUILD INJECTOR FORK_GUARD BENCH_TOOLS
+PARSE_BENCH FUZZ_DIR QEMU_BUILD QEMU_PREFIX QEMU_PATCHED QEMU_STOCK GUESTS
+RESULTS INSTANCES LOGS STOCK"
 export BUILD FLAVOUR BASE INSTANCE
 
 layout_print() {

@@ -15,7 +15,8 @@ mkdir -p "$RESULTS"
 TMP=$(mktemp -d "$RESULTS/tmp.$TEST_NAME.XXXXXX")
 h_on_exit 'rm -rf "$TMP"'
 
-fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
+# (an end-to-end test says which QEMU it ran on: tests/e2e/lib-e2e.sh)
+fail() { echo "FAIL: $TEST_NAME: ${E2E_QEMU:+[$E2E_QEMU QEMU] }$*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 # expect_in FILE PATTERN DESCRIPTION
 expect_in() {

@@ -6,89 +6,22 @@ harness's halting boot sector, injects one exit and checks QEMU's run state,
 its stderr and the injector's log.  Exit status 0: all passed, 77: skipped
 (the shell wrapper checks /dev/kvm), 1: a case failed.
 """
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import injector  # noqa: E402  (harness/injector.py: the trigger protocol)
+from bareqemu import BareQemu  # noqa: E402  (harness/bareqemu.py)
 
 LIB = sys.argv[1]
 IMG = sys.argv[2]
 QEMU = "/usr/bin/qemu-system-x86_64"
 
 
-class Qemu:
-    def __init__(self, workdir, accel):
-        self.dir = workdir
-        self.trigger, self.log = injector.paths(workdir, "bare")
-        self.stderr = os.path.join(workdir, "qemu.stderr")
-        qmp = os.path.join(workdir, "qmp.sock")
-        env = dict(os.environ, **injector.environment(LIB, workdir, "bare"))
-        self.proc = subprocess.Popen(
-            [QEMU, "-accel", accel, "-m", "32", "-nodefaults", "-display", "none",
-             "-no-shutdown", "-drive", f"file={IMG},format=raw,if=ide,snapshot=on",
-             "-qmp", f"unix:{qmp},server=on,wait=off"],
-            env=env, stderr=open(self.stderr, "w"), stdout=subprocess.DEVNULL)
-        self.sock = socket.socket(socket.AF_UNIX)
-        for _ in range(200):
-            try:
-                self.sock.connect(qmp)
-                break
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("QEMU exited: " + open(self.stderr).read())
-                time.sleep(0.05)
-        self.file = self.sock.makefile("rw")
-        self.events = []
-        self.read()                      # greeting
-        self.cmd("qmp_capabilities")
-
-    def read(self):
-        line = self.file.readline()
-        if not line:
-            raise RuntimeError("QEMU closed QMP; stderr: " + open(self.stderr).read())
-        return json.loads(line)
-
-    def cmd(self, name):
-        self.file.write(json.dumps({"execute": name}) + "\n")
-        self.file.flush()
-        while True:
-            r = self.read()
-            if "event" in r:
-                self.events.append(r["event"])
-                continue
-            return r.get("return", r)
-
-    def status(self):
-        return self.cmd("query-status")["status"]
-
-    def inject(self, what):
-        injector.send(self.trigger, what)
-
-    def wait_status(self, want, secs=5.0):
-        end = time.time() + secs
-        st = self.status()
-        while st != want and time.time() < end:
-            time.sleep(0.02)
-            st = self.status()
-        return st
-
-    def logtext(self):
-        return "\n".join(e.line for e in injector.events(self.log))
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
-
-
 def case(name, accel, inject, want_status, want_log, want_stderr=None, settle=0.0):
     with tempfile.TemporaryDirectory() as d:
-        q = Qemu(d, accel)
+        q = BareQemu(QEMU, LIB, IMG, d, accel)
         try:
             # let the guest reach its halt (SeaBIOS takes a few seconds in
             # a nested setup): wait for the vCPU to enter KVM_RUN

@@ -17,8 +17,10 @@
  *  NOTIFY_INJECT_TRIGGER  path of the trigger file.  Each time it appears
  *                         it is read and removed; it holds one command:
  *                         "notify-invalid|notify-valid|crash|internal-error
- *                         [VCPU]" (VCPU defaults to 0), or "log-fill BYTES
- *                         [nul]":
+ *                         [VCPU]" (VCPU defaults to 0), "notify-valid VCPU
+ *                         COUNT": a burst of COUNT exits, one on each
+ *                         KVM_RUN of the vCPU (only a non-fatal exit lets
+ *                         the vCPU run again), or "log-fill BYTES [nul]":
  *                         write BYTES of neutral filler lines to QEMU's
  *                         stderr (its log), as a chatty QEMU would, to
  *                         make the log rotate or outgrow a read bound.
@@ -89,6 +91,8 @@ static struct kvm_run *vcpu_run[MAX_VCPUS];
 
 static _Atomic int pending_kind;
 static _Atomic int pending_vcpu;
+static _Atomic long pending_left;        /* exits of the burst still due */
+static long pending_total;
 static _Atomic int notify_enabled;       /* KVM_X86_NOTIFY_VMEXIT_* flags */
 
 
@@ -215,6 +219,7 @@ consume_trigger(const char *path)
     char buf[128] = "";
     char word[64] = "";
     int vcpu = 0;
+    long count = 1;
     enum inject_kind kind;
     ssize_t n;
     int fd;
@@ -233,10 +238,16 @@ consume_trigger(const char *path)
         return;
     }
 
-    if (sscanf(buf, "%63s %d", word, &vcpu) < 1 ||
+    if (sscanf(buf, "%63s %d %ld", word, &vcpu, &count) < 1 ||
         (kind = parse_kind(word)) == INJECT_NONE ||
         vcpu < 0 || vcpu >= MAX_VCPUS) {
         log_event("refused '%s': unknown command", word);
+        return;
+    }
+    if (count < 1 || count > 100000000L ||
+        (count > 1 && kind != INJECT_NOTIFY_VALID)) {
+        log_event("refused %s vcpu=%d count=%ld: a burst is 1 to 100000000 notify-valid exits",
+                  kind_names[kind], vcpu, count);
         return;
     }
 
@@ -254,9 +265,14 @@ consume_trigger(const char *path)
         return;
     }
 
+    pending_total = count;
+    atomic_store(&pending_left, count);
     atomic_store(&pending_vcpu, vcpu);
     atomic_store(&pending_kind, kind);
-    log_event("armed %s vcpu=%d", kind_names[kind], vcpu);
+    if (count > 1)
+        log_event("armed %s vcpu=%d count=%ld", kind_names[kind], vcpu, count);
+    else
+        log_event("armed %s vcpu=%d", kind_names[kind], vcpu);
 }
 
 
@@ -378,9 +394,16 @@ inject_exit(int vcpu)
         return false;
     }
 
+    /* a burst logs its last exit only: a line per exit would slow it */
+    if (atomic_fetch_sub(&pending_left, 1) > 1)
+        return true;
     atomic_store(&pending_kind, INJECT_NONE);
-    log_event("inject %s vcpu=%d exit_reason=%u",
-              kind_names[kind], vcpu, run->exit_reason);
+    if (pending_total > 1)
+        log_event("inject %s vcpu=%d exit_reason=%u count=%ld",
+                  kind_names[kind], vcpu, run->exit_reason, pending_total);
+    else
+        log_event("inject %s vcpu=%d exit_reason=%u",
+                  kind_names[kind], vcpu, run->exit_reason);
     return true;
 }
 

@@ -1,24 +1,38 @@
-# Run an end-to-end scenario once with virtlogd and once with
+# Run an end-to-end scenario on both QEMUs, the patched one (libvirt's
+# evidence: QEMU's NOTIFY_VMEXIT event) and Debian's (the fallback: QEMU's
+# warning in the log), each once with virtlogd and once with
 # stdio_handler = "file" (sourced by tests/e2e/test-*.sh after lib.sh);
-# E2E_MODES narrows that down.
+# E2E_QEMUS and E2E_MODES narrow that down.
 #
-#   scenario() { ...uses $MODE, $EV (event file)... }
+#   scenario() { ...uses $E2E_QEMU, $MODE, $EV (event file)... }
 #   e2e_run_both_modes scenario
 
 
 e2e_run_both_modes() {
     local fn=$1
     h_require_kvm
-    for MODE in ${E2E_MODES:-logd file}; do
-        h_log "=== stdio_handler=$MODE"
-        h_start_daemons "$MODE"
-        EV=$TMP/events.$MODE
-        h_events_start "$EV"
-        "$fn"
-        h_events_stop
-        h_log "events ($MODE): $(grep -o "for domain .*" "$EV" | sed "s/for domain //" | paste -sd ';' || true)"
-        h_stop_daemons
+    for E2E_QEMU in ${E2E_QEMUS:-patched stock}; do
+        h_use_qemu "$E2E_QEMU"
+        for MODE in ${E2E_MODES:-logd file}; do
+            h_log "=== QEMU: $E2E_QEMU, stdio_handler=$MODE"
+            h_start_daemons "$MODE"
+            EV=$TMP/events.$E2E_QEMU.$MODE
+            h_events_start "$EV"
+            "$fn"
+            h_events_stop
+            h_log "events ($E2E_QEMU, $MODE): $(grep -o "for domain .*" "$EV" | sed "s/for domain //" | paste -sd ';' || true)"
+            h_stop_daemons
+        done
     done
+}
+
+# e2e_evidence: the evidence libvirt names for a notify exit that it saw
+# stop the guest, on the QEMU of this run
+e2e_evidence() {
+    case "$E2E_QEMU" in
+        patched) echo "QEMU's NOTIFY_VMEXIT event, vCPU ${1:-0}" ;;
+        stock) echo "QEMU's warning in this log" ;;
+    esac
 }
 
 # e2e_expect_state NAME "STATE (REASON)" [SECONDS]

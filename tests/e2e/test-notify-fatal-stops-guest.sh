@@ -13,7 +13,7 @@ scenario() {
     h_wait_event "$EV" "'fatal': Stopped Notify VM exit" 10 || fail "no 'Stopped Notify VM exit' event ($MODE)"
     grep -q "KVM internal error: Encounter a notify exit with invalid context" "$H_LOGDIR/fatal.log" ||
         fail "QEMU's warning is not in the guest log ($MODE)"
-    grep -q "guest stopped by a fatal KVM notify VM exit (evidence: QEMU's warning in this log); on_crash action: destroy" "$H_LOGDIR/fatal.log" ||
+    grep -qF "guest stopped by a fatal KVM notify VM exit (evidence: $(e2e_evidence)); on_crash action: destroy" "$H_LOGDIR/fatal.log" ||
         fail "libvirt's line is not in the guest log ($MODE)"
 }
 E2E_FATAL_STATE="shut off (notify VM exit)"

@@ -27,5 +27,5 @@ if grep -q "downloading source package.*failed\|apt-get update of the deb-src in
     skip "the Debian mirror is unreachable from here, so the hash check cannot be reached"
 fi
 expect_in "$TMP/out2" "libvirt_9.0.0.orig.tar.xz has SHA-256 [0-9a-f]{64}, expected $bad" "hash mismatch names file and both hashes"
-[ ! -e "$TMP/b2/source/unpacked.stamp" ] || fail "a tarball with the wrong hash was unpacked"
+[ ! -e "$TMP/b2/source/libvirt/unpacked.stamp" ] || fail "a tarball with the wrong hash was unpacked"
 echo "fetch errors are clear"

@@ -3,8 +3,8 @@
 # and leaves any existing work tree alone.
 . "$(dirname "$0")/../lib.sh"
 mkdir -p "$TMP/b" "$TMP/patches"
-ln -s "$SOURCE_DIR" "$TMP/b/source"
-cp "$ROOT"/patches/* "$TMP/patches/" 2>/dev/null || true
+ln -s "$SOURCES" "$TMP/b/source"
+cp "$PATCHES"/* "$TMP/patches/" 2>/dev/null || true
 cat > "$TMP/patches/9999-conf-Stale-change.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
 From: Test <test@localhost>

@@ -11,14 +11,15 @@ header=$PREFIX/include/libvirt/libvirt-domain.h
 n=0
 while IFS=$'\t' read -r name value origin; do
     case $name in ''|'#'*) continue ;; esac
-    got=$(grep -oE "^ *$name = [0-9]+," "$header" | grep -oE '[0-9]+' || true)
+    # a number, or a flag such as "(1 << 11)"
+    got=$(grep -oE "^ *$name = [^,]+," "$header" | sed -E "s/^ *$name = //; s/,\$//" || true)
     [ "$got" = "$value" ] ||
         fail "$name is '${got:-missing}' in $header, expected $value ($origin); see docs/attribution.md, Public values"
     if [ "$origin" = series ]; then
-        # the next line of the enum is its sentinel
-        next=$(grep -A10 -E "^ *$name = " "$header" | tail -n +2 | grep -m1 -oE '^ *(VIR_[A-Z_]+ = [0-9]+|# ifdef VIR_ENUM_SENTINELS)' || true)
+        # the next line of the enum is its sentinel, or its end (flags)
+        next=$(grep -A10 -E "^ *$name = " "$header" | tail -n +2 | grep -m1 -oE '^ *(VIR_[A-Z_]+ = [^,]+|# ifdef VIR_ENUM_SENTINELS|} [A-Za-z]+;)' || true)
         case $next in
-            *VIR_ENUM_SENTINELS) ;;
+            *VIR_ENUM_SENTINELS|'} '*) ;;
             *) fail "$name is not the last value of its enum: $next" ;;
         esac
     fi
