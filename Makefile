@@ -1,18 +1,22 @@
 # Front door of the notify-vmexit libvirt series.  See README.md.
 #
 #   make deps          install what the build, tests and demo need (apt)
-#   make               fetch Debian 12's libvirt 9.0.0, apply patches/, build
+#   make               fetch Debian 12's libvirt 9.0.0 and QEMU 7.2, apply
+#                      patches/libvirt and patches/qemu, build both
+#   make qemu          only the patched QEMU
 #   make check         build, libvirt's meson test suite, our own suites
 #   make demo          the main job: a notify VM exit named by libvirt
-#   make import        re-create build/libvirt from patches/
-#   make export        write patches/ from build/libvirt's commits
-#   make check-series  build and test at every patch of the series
+#                      (QEMU=stock: on Debian's QEMU, the log path)
+#   make import        re-create build/libvirt and build/qemu from patches/
+#   make export        write patches/ from the work trees' commits
+#   make check-series  build and test at every patch of both series
 #   make bench         benchmarks (not part of 'make check')
 #   make fuzz          libFuzzer targets (clang, ASan, UBSan; not in 'make check')
 #
-# Parameters: SANITIZE=1 selects the ASan + UBSan flavour (make, check,
-# check-series, demo, bench); BUILD=DIR moves everything generated.
-# pipeline/layout.sh maps them to every path.
+# Parameters: SANITIZE=1 selects the ASan + UBSan flavour of libvirt (make,
+# check, check-series, demo, bench); BUILD=DIR moves everything generated;
+# QUEUE=libvirt or QUEUE=qemu limits import, export and check-series to one
+# queue.  pipeline/layout.sh maps them to every path.
 
 SHELL := /bin/bash
 
@@ -28,8 +32,10 @@ endif
 # shares the cache
 export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 
-.PHONY: all build deps fetch import export configure check check-series \
+.PHONY: all build qemu deps fetch import export configure check check-series \
 	demo demo-stop bench fuzz clean distclean
+
+QUEUES := $(or $(QUEUE),libvirt qemu)
 
 all: build
 
@@ -37,28 +43,32 @@ deps:
 	@pipeline/deps.sh
 
 fetch:
-	@pipeline/fetch-source.sh
+	@for q in $(QUEUES); do QUEUE=$$q pipeline/fetch-source.sh || exit 1; done
 
 import: fetch
-	@pipeline/import.sh
+	@for q in $(QUEUES); do QUEUE=$$q pipeline/import.sh || exit 1; done
 
 export:
-	@pipeline/export.sh
+	@for q in $(QUEUES); do QUEUE=$$q pipeline/export.sh || exit 1; done
 
 configure:
 	@pipeline/configure.sh
 
 build:
+	@pipeline/qemu-build.sh
 	@pipeline/build.sh
+
+qemu:
+	@pipeline/qemu-build.sh
 
 check: build
 	@pipeline/check.sh
 
 check-series:
-	@pipeline/check-series.sh
+	@pipeline/check-series.sh "$(QUEUES)"
 
 demo: build
-	@demo/demo.sh $(if $(KEEP),keep)
+	@demo/demo.sh $(if $(KEEP),keep) $(if $(QEMU),qemu=$(QEMU))
 
 demo-stop:
 	@demo/demo-stop.sh

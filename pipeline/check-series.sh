@@ -1,39 +1,84 @@
 #!/bin/bash
-# make check-series: build and run libvirt's 'meson test' at every patch of
-# the series, in order, in the flavour's one build directory: the series
-# stays bisectable.
+# make check-series [QUEUE=libvirt|qemu]: build and test at every patch of
+# each patch queue, in order, in that queue's one build directory, so that
+# both series stay bisectable.
+#
+#  - libvirt: ninja, then libvirt's 'meson test' (pipeline/libvirt-tests.sh)
+#    in the flavour's build;
+#  - qemu: ninja, then QEMU's unit and QAPI schema tests, and QEMU's
+#    scripts/checkpatch.pl on the patch.
+#
+# The project's own suites (make check) run on the tips of both queues.
 set -euo pipefail
 . "$(dirname "$0")/layout.sh"
-layout_report check-series "NINJA_DIR=$LIBVIRT_BUILD" "TEST_DIR=$LIBVIRT_BUILD"
+layout_report check-series "NINJA_DIR=$LIBVIRT_BUILD" "TEST_DIR=$LIBVIRT_BUILD" \
+    "QEMU_NINJA_DIR=$QEMU_BUILD"
 
 die() { echo "check-series: error: $*" >&2; exit 1; }
-
-[ -d "$WORKTREE/.git" ] || die "no work tree; run 'make' first"
-[ -z "$(git -C "$WORKTREE" status --porcelain --untracked-files=no)" ] ||
-    die "$WORKTREE has uncommitted changes; commit or stash them first"
-"$ROOT/pipeline/configure.sh"
+queues=${1:-libvirt qemu}
 mkdir -p "$LOGS"
 
-orig=$(git -C "$WORKTREE" symbolic-ref -q --short HEAD || git -C "$WORKTREE" rev-parse HEAD)
-restore() { git -C "$WORKTREE" checkout -q "$orig"; }
-trap restore EXIT
+# fail_patch WHY: the patch being checked fails
+fail_patch() { die "$q patch $i/$total ('$subject') $1"; }
 
-commits=$(git -C "$WORKTREE" rev-list --reverse base..HEAD)
-total=$(echo "$commits" | grep -c . || true)
-[ "$total" -gt 0 ] || { echo "check-series: the series is empty"; exit 0; }
+# series_commits WORKTREE: the commits of the series, oldest first
+series_commits() {
+    [ -d "$1/.git" ] || die "no work tree in $1; run 'make' first"
+    [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
+        die "$1 has uncommitted changes; commit or stash them first"
+    git -C "$1" rev-list --reverse base..HEAD
+}
 
-i=0
-for c in $commits; do
-    i=$((i + 1))
-    subject=$(git -C "$WORKTREE" log -1 --format=%s "$c")
-    echo "check-series: [$i/$total] $subject"
-    git -C "$WORKTREE" checkout -q "$c"
+check_libvirt_patch() {
     if ! ninja -C "$LIBVIRT_BUILD" > "$LOGS/check-series.log" 2>&1; then
         tail -n 30 "$LOGS/check-series.log" >&2
-        die "patch $i/$total ('$subject') does not build (log: $LOGS/check-series.log)"
+        fail_patch "does not build (log: $LOGS/check-series.log)"
     fi
     if ! "$ROOT/pipeline/libvirt-tests.sh" --quiet; then
-        die "patch $i/$total ('$subject') fails 'meson test' (log: $LIBVIRT_BUILD/meson-logs/testlog.txt)"
+        fail_patch "fails 'meson test' (log: $LIBVIRT_BUILD/meson-logs/testlog.txt)"
     fi
+}
+
+check_qemu_patch() {
+    if ! ninja -C "$QEMU_BUILD" > "$LOGS/check-series-qemu.log" 2>&1; then
+        grep -E -B2 -A12 'error|FAILED' "$LOGS/check-series-qemu.log" | head -n 40 >&2
+        fail_patch "does not build (log: $LOGS/check-series-qemu.log)"
+    fi
+    if ! meson test -C "$QEMU_BUILD" --no-rebuild --suite unit --suite qapi-schema \
+            --num-processes 2 > "$LOGS/check-series-qemu-test.log" 2>&1; then
+        grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)' "$LOGS/check-series-qemu-test.log" >&2 || true
+        fail_patch "fails QEMU's unit or QAPI schema tests (log: $QEMU_BUILD/meson-logs/testlog.txt)"
+    fi
+    if ! (cd "$QEMU_WORKTREE" && ./scripts/checkpatch.pl HEAD^..HEAD) > "$LOGS/check-series-checkpatch.log" 2>&1; then
+        cat "$LOGS/check-series-checkpatch.log" >&2
+        fail_patch "is not clean for scripts/checkpatch.pl"
+    fi
+}
+
+for q in $queues; do
+    case $q in
+        libvirt) wt=$WORKTREE; "$ROOT/pipeline/configure.sh" ;;
+        qemu) wt=$QEMU_WORKTREE
+              [ -f "$QEMU_BUILD/build.ninja" ] || "$ROOT/pipeline/qemu-build.sh" ;;
+        *) die "unknown queue '$q' (known: libvirt, qemu)" ;;
+    esac
+    commits=$(series_commits "$wt")
+    total=$(echo "$commits" | grep -c . || true)
+    if [ "$total" -eq 0 ]; then
+        echo "check-series: the $q series is empty"
+        continue
+    fi
+    orig=$(git -C "$wt" symbolic-ref -q --short HEAD || git -C "$wt" rev-parse HEAD)
+    trap 'git -C "$wt" checkout -q "$orig"' EXIT
+    i=0
+    for c in $commits; do
+        i=$((i + 1))
+        subject=$(git -C "$wt" log -1 --format=%s "$c")
+        echo "check-series: $q [$i/$total] $subject"
+        git -C "$wt" checkout -q "$c"
+        "check_${q}_patch"
+    done
+    git -C "$wt" checkout -q "$orig"
+    trap - EXIT
+    echo "check-series: all $total $q patches build and pass their tests"
 done
-echo "check-series: all $total patches build and pass 'meson test' in $LIBVIRT_BUILD"
