@@ -65,7 +65,7 @@ check: build
 	@pipeline/check.sh
 
 check-series:
-	@pipeline/check-series.sh "$(QUEUES)"
+	@$(if $(FROM),FROM=$(FROM)) pipeline/check-series.sh "$(QUEUES)"
 
 demo: build
 	@demo/demo.sh $(if $(KEEP),keep) $(if $(QEMU),qemu=$(QEMU))

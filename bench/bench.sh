@@ -1,7 +1,8 @@
 #!/bin/bash
-# make bench: attribution latency against libvirt's panic path, scale, and
-# normal-path cost, on the private daemons and real QEMU/KVM of the
-# harness.  Prints a table; writes $RESULTS/bench.json.
+# make bench: attribution latency against libvirt's panic path (the event
+# path on the patched QEMU, the log path on Debian's), scale, a burst of
+# non-fatal exits, and normal-path cost, on the private daemons and real
+# QEMU/KVM of the harness.  Prints a table; writes $RESULTS/bench.json.
 . "$(cd "$(dirname "$0")/.." && pwd)/harness/lib.sh"
 . "$HARNESS/daemons.sh"
 . "$HARNESS/guest.sh"
@@ -19,13 +20,22 @@ h_start_daemons logd
 rm -rf "$XMLDIR"
 mkdir -p "$XMLDIR"
 NOTIFY="<notify-vmexit state='on' mode='run' window='131072'/>"
-for g in lat-notify lat-panic $(seq -f 'scale-%02g' 1 32); do
+# the event path and the panic reference on the patched QEMU, the log
+# path (the fallback) on Debian's
+h_use_qemu patched
+for g in lat-notify lat-panic burst-src burst-probe $(seq -f 'scale-notify-%02g' 1 32) \
+         $(seq -f 'scale-panic-%02g' 1 32); do
     h_guest_xml "$g" "$NOTIFY" preserve "" "$(h_injector_env "$g")" > "$XMLDIR/$g.xml"
 done
+h_use_qemu stock
+for g in lat-fallback $(seq -f 'scale-fallback-%02g' 1 32); do
+    h_guest_xml "$g" "$NOTIFY" preserve "" "$(h_injector_env "$g")" > "$XMLDIR/$g.xml"
+done
+h_use_qemu patched
 h_guest_xml cost "$NOTIFY" destroy > "$XMLDIR/cost-notify.xml"
 h_guest_xml cost "" destroy > "$XMLDIR/cost-plain.xml"
 
-echo "bench: [2/2] measuring (about 3 minutes)"
+echo "bench: [2/2] measuring (about 6 minutes)"
 # the sanitized libvirt's clients need its ASan runtime, loaded late
 ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0} \
 python3 "$ROOT/bench/bench.py" \

@@ -3,10 +3,21 @@
 # QEMU/KVM takes a fatal notify VM exit (simulated at the KVM ioctl
 # boundary by the injector); watch what libvirt reports.
 #
-# Usage: demo.sh [keep]
+# Usage: demo.sh [keep] [qemu=patched|stock]
 #   keep: leave the daemons (and the guest) running for virsh; stop them
 #         later with 'make demo-stop'.
-KEEP=${1:-}
+#   qemu=stock (make demo QEMU=stock): run the guest on Debian's QEMU 7.2,
+#         which has no NOTIFY_VMEXIT event: libvirt falls back to QEMU's
+#         warning in the log.  The default is the patched QEMU.
+KEEP=""
+QEMU_KIND=patched
+for arg in "$@"; do
+    case "$arg" in
+        keep) KEEP=keep ;;
+        qemu=patched|qemu=stock) QEMU_KIND=${arg#qemu=} ;;
+        *) echo "demo: error: unknown argument '$arg' (make demo [KEEP=1] [QEMU=patched|stock])" >&2; exit 1 ;;
+    esac
+done
 . "$(cd "$(dirname "$0")/.." && pwd)/harness/lib.sh"
 . "$HARNESS/daemons.sh"
 . "$HARNESS/guest.sh"
@@ -19,6 +30,7 @@ step() { echo; echo "demo: [$1/7] $2"; }
 NAME=demo-guest
 
 h_require_kvm demo
+h_use_qemu "$QEMU_KIND"
 
 step 1 "starting private virtlogd and virtqemud from $PREFIX"
 [ -n "$KEEP" ] || h_on_exit 'echo; echo "demo: daemons stopped (make demo KEEP=1 keeps them running)"'
@@ -27,6 +39,8 @@ h_start_daemons logd
 # client and the tail of its output stop with it
 [ -z "$KEEP" ] || H_ON_EXIT=()
 echo "  virtqemud socket: $H_SOCK"
+
+echo "demo: the guest runs on the $QEMU_KIND QEMU, $H_QEMU"
 
 step 2 "defining $NAME with <notify-vmexit state='on' mode='run' window='131072'/> and <on_crash>destroy</on_crash>"
 h_injector_reset "$NAME"
@@ -38,7 +52,7 @@ virsh dumpxml "$NAME" | grep -A2 "<kvm>" | sed 's/^/  /'
 step 3 "its QEMU command line"
 # one option a line, from the binary on (the environment, LD_PRELOAD of the
 # injector included, is left out)
-virsh domxml-to-native qemu-argv --domain "$NAME" | sed 's/^.* \(\/usr\/bin\/qemu-system\)/\1/' |
+virsh domxml-to-native qemu-argv --domain "$NAME" | sed "s|^.* \($H_QEMU\)|\1|" |
     sed 's/ -\([a-z]\)/\n-\1/g' | sed 's/^/  /'
 echo
 
@@ -71,12 +85,14 @@ done
 sleep 0.5
 echo "  QEMU said: $(grep -m1 -o 'KVM internal error:.*' "$H_LOGDIR/$NAME.log" | cut -c1-110)"
 echo "  libvirt said: $(grep -m1 -o 'guest stopped by a fatal KVM notify VM exit.*' "$H_LOGDIR/$NAME.log" || echo '(nothing)')"
+evidence=$(grep -m1 -o '(evidence: [^)]*)' "$H_LOGDIR/$NAME.log" | sed 's/^(evidence: //; s/)$//' || true)
+echo "  evidence libvirt used: ${evidence:-none}"
 kill "$TAIL" 2>/dev/null || true
 
 step 7 "in one line"
 case "$st" in
     *"notify VM exit"*)
-        echo "  A fatal KVM notify VM exit killed the guest; libvirt named it (crashed, then shut off: notify VM exit) and applied <on_crash>destroy</on_crash>." ;;
+        echo "  A fatal KVM notify VM exit killed the guest; libvirt named it from $evidence (crashed, then shut off: notify VM exit) and applied <on_crash>destroy</on_crash>." ;;
     "paused (unknown)")
         echo "  Stock libvirt 9.0.0 behaviour: QEMU stopped the guest after a fatal notify VM exit, libvirt only says 'paused (unknown)' and ignores <on_crash> (attribution is not in the series yet)." ;;
     *)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The build layout has one home, pipeline/layout.sh:
-#  1. for each flavour, every driver (build, check, check-series and the
-#     libvirt suite it runs, demo, demo-stop, bench, fuzz) reports the same
+#  1. for each flavour, every driver (build, qemu-build, check,
+#     check-series and the libvirt suite it runs, demo, demo-stop, bench,
+#     fuzz) reports the same
 #     layout, and every path that a driver uses for itself (the directory
 #     it runs ninja or the tests in, the prefix of its daemons) is the
 #     layout's path for that flavour;
@@ -40,6 +41,7 @@ layout_lines() {
 checked=0
 for flavour in '' sanitize; do
     report build "$flavour" "$ROOT/pipeline/build.sh"
+    report qemu-build "$flavour" "$ROOT/pipeline/qemu-build.sh"
     report check "$flavour" "$ROOT/pipeline/check.sh"
     report check-series "$flavour" "$ROOT/pipeline/check-series.sh"
     report libvirt-tests "$flavour" "$ROOT/pipeline/libvirt-tests.sh"
@@ -47,7 +49,7 @@ for flavour in '' sanitize; do
     report demo-stop "$flavour" "$ROOT/demo/demo-stop.sh"
     report bench "$flavour" "$ROOT/bench/bench.sh"
     # the layout part of every report is the same
-    for d in check check-series libvirt-tests demo demo-stop bench; do
+    for d in qemu-build check check-series libvirt-tests demo demo-stop bench; do
         diff <(layout_lines build "$flavour") <(layout_lines "$d" "$flavour") ||
             fail "$d (flavour '$flavour') reports another layout than the build"
         checked=$((checked + 1))
@@ -58,6 +60,9 @@ for flavour in '' sanitize; do
     expect check "$flavour" PREFIX_USED PREFIX
     expect check-series "$flavour" NINJA_DIR LIBVIRT_BUILD
     expect check-series "$flavour" TEST_DIR LIBVIRT_BUILD
+    expect check-series "$flavour" QEMU_NINJA_DIR QEMU_BUILD
+    expect qemu-build "$flavour" NINJA_DIR QEMU_BUILD
+    expect qemu-build "$flavour" INSTALL_PREFIX QEMU_PREFIX
     expect libvirt-tests "$flavour" TEST_DIR LIBVIRT_BUILD
     expect build "$flavour" NINJA_DIR LIBVIRT_BUILD
     expect build "$flavour" INSTALL_PREFIX PREFIX
