@@ -17,6 +17,8 @@ PACKAGES=(
     libdevmapper-dev libnuma-dev libtasn1-6-dev
     # the hypervisor for the end-to-end tests and the demo
     qemu-system-x86 qemu-utils
+    # the patched QEMU's build (pipeline/qemu-build.sh)
+    libpixman-1-dev libseccomp-dev libfdt-dev
     # make fuzz: libFuzzer with ASan and UBSan
     clang libclang-rt-14-dev
 )
