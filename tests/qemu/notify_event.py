@@ -8,6 +8,7 @@ notify exits and checks the events QEMU sends: their data, their order
 against STOP, and the rate limit.  The stock QEMU is the control: the same
 fatal exit gives it a STOP and no event.
 """
+import contextlib
 import math
 import os
 import sys
@@ -35,12 +36,17 @@ def notify_events(q):
     return [e for e in q.events if e["event"] == "NOTIFY_VMEXIT"]
 
 
-def start(d, accel, binary=PATCHED):
+@contextlib.contextmanager
+def started(d, accel, binary=PATCHED):
+    """A running QEMU in D, killed at the end of the block"""
     q = BareQemu(binary, LIB, IMG, d, accel)
-    # SeaBIOS runs before the boot sector halts: let the vCPU enter KVM_RUN
-    q.wait_status("running")
-    time.sleep(0.3)
-    return q
+    try:
+        # SeaBIOS runs before the boot sector halts: let the vCPU enter KVM_RUN
+        q.wait_status("running")
+        time.sleep(0.3)
+        yield q
+    finally:
+        q.close()
 
 
 def inject_wait(q, kind, count=1):
@@ -66,28 +72,21 @@ def expect_fatal(q, context_invalid):
 
 
 def case_invalid_context(d):
-    q = start(d, "kvm,notify-vmexit=run,notify-window=131072")
-    try:
+    with started(d, "kvm,notify-vmexit=run,notify-window=131072") as q:
         inject_wait(q, "notify-invalid")
         expect_fatal(q, True)
-    finally:
-        q.close()
     return "invalid context in run mode: NOTIFY_VMEXIT(stop, context-invalid) before STOP"
 
 
 def case_internal_error_mode(d):
-    q = start(d, "kvm,notify-vmexit=internal-error,notify-window=0")
-    try:
+    with started(d, "kvm,notify-vmexit=internal-error,notify-window=0") as q:
         inject_wait(q, "notify-valid")
         expect_fatal(q, False)
-    finally:
-        q.close()
     return "valid context in internal-error mode: NOTIFY_VMEXIT(stop) before STOP"
 
 
 def case_run_mode(d):
-    q = start(d, "kvm,notify-vmexit=run")
-    try:
+    with started(d, "kvm,notify-vmexit=run") as q:
         inject_wait(q, "notify-valid")
         check(q.wait_event("NOTIFY_VMEXIT") is not None, "no NOTIFY_VMEXIT event")
         q.poll_events(0.5)
@@ -96,14 +95,11 @@ def case_run_mode(d):
         check(data == want, f"event data {data}, expected {want}")
         check(q.status() == "running", "the guest does not run on")
         check("STOP" not in q.event_names(), f"unexpected STOP: {q.event_names()}")
-    finally:
-        q.close()
     return "valid context in run mode: NOTIFY_VMEXIT(run), the guest runs on"
 
 
 def case_burst_then_fatal(d):
-    q = start(d, "kvm,notify-vmexit=run")
-    try:
+    with started(d, "kvm,notify-vmexit=run") as q:
         armed = time.time()
         last = inject_wait(q, "notify-valid", BURST)
         secs = last.time - armed
@@ -138,28 +134,22 @@ def case_burst_then_fatal(d):
         ts = fatal[0]["timestamp"]
         delay = ts["seconds"] + ts["microseconds"] / 1e6 - sent
         check(delay < 0.5, f"the fatal event was held back {delay:.2f} s")
-    finally:
-        q.close()
     return (f"{BURST} non-fatal exits in {secs:.2f} s gave {runs} events (bound {bound}), "
             f"the last counting {BURST}; a fatal exit right after is sent at once, after the held one")
 
 
 def case_disable(d):
-    q = start(d, "kvm,notify-vmexit=disable")
-    try:
+    with started(d, "kvm,notify-vmexit=disable") as q:
         e = inject_wait(q, "notify-invalid")
         check(e.what == "refused", f"the injector took a notify exit QEMU did not enable: {e.line}")
         q.poll_events(1.0)
         check(not notify_events(q), f"NOTIFY_VMEXIT with notify-vmexit=disable: {q.event_names()}")
         check(q.status() == "running", "the guest stopped")
-    finally:
-        q.close()
     return "notify-vmexit=disable: no exit, no event"
 
 
 def case_schema(d):
-    q = BareQemu(PATCHED, LIB, IMG, d, "kvm")
-    try:
+    with started(d, "kvm") as q:
         schema = q.cmd("query-qmp-schema")
         byname = {e["name"]: e for e in schema}
         check("NOTIFY_VMEXIT" in byname, "query-qmp-schema lacks the event NOTIFY_VMEXIT")
@@ -167,20 +157,15 @@ def case_schema(d):
         members = sorted(m["name"] for m in args["members"])
         want = sorted(["cpu-index", "context-invalid", "action", "count"])
         check(members == want, f"NOTIFY_VMEXIT members {members}, expected {want}")
-    finally:
-        q.close()
     return "query-qmp-schema has NOTIFY_VMEXIT and its four members"
 
 
 def case_stock_control(d):
-    q = start(d, "kvm,notify-vmexit=run", STOCK)
-    try:
+    with started(d, "kvm,notify-vmexit=run", STOCK) as q:
         inject_wait(q, "notify-invalid")
         check(q.wait_event("STOP") is not None, "no STOP event")
         q.poll_events(0.5)
         check(not notify_events(q), "Debian's QEMU sent NOTIFY_VMEXIT")
-    finally:
-        q.close()
     return "control: Debian's QEMU stops on the same exit without the event"
 
 
