@@ -85,5 +85,9 @@ for q in $queues; do
     done
     git -C "$wt" checkout -q "$orig"
     trap - EXIT
-    echo "check-series: all $total $q patches build and pass their tests"
+    if [ "${FROM:-1}" -gt 1 ]; then
+        echo "check-series: $q patches ${FROM}-$total build and pass their tests (1-$((FROM - 1)) not tested in this run)"
+    else
+        echo "check-series: all $total $q patches build and pass their tests"
+    fi
 done
