@@ -39,11 +39,20 @@ hold() {
 # release NAME: read the FIFO, the dump ends.  The reader is stopped once
 # the dump is done: other children of this shell may hold the FIFO open.
 release() {
-    local reader
+    local reader i
     cat "$TMP/hold-$1.fifo" > /dev/null 2>&1 &
     reader=$!
     exec {HOLD_FD[$1]}<&-
-    wait "${HOLD_PID[$1]}" || true
+    # the dump ends once the FIFO is read, or once its daemon is gone
+    for i in $(seq 1 300); do
+        kill -0 "${HOLD_PID[$1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "${HOLD_PID[$1]}" 2>/dev/null; then
+        h_log "the dump of $1 did not end within 30 s of its release: its virsh is stopped"
+        kill "${HOLD_PID[$1]}" 2>/dev/null || true
+    fi
+    wait "${HOLD_PID[$1]}" 2>/dev/null || true
     kill "$reader" 2>/dev/null || true
     wait "$reader" 2>/dev/null || true
 }
@@ -86,6 +95,7 @@ internal_error() {
 }
 
 pending() {
+    h_log "phase: pending"
     hold_worker held-$MODE
     h_define_start pending-$MODE "" destroy
     notify_pending pending-$MODE
@@ -97,6 +107,7 @@ pending() {
 }
 
 failed_job() {
+    h_log "phase: failed_job"
     hold_worker held2-$MODE
     h_define_start failed-$MODE "" destroy
     notify_pending failed-$MODE
@@ -111,14 +122,17 @@ failed_job() {
 }
 
 restart() {
+    h_log "phase: restart"
     hold_worker held3-$MODE
     h_define_start restart-$MODE "" destroy
     notify_pending restart-$MODE
     reset_resume restart-$MODE
     h_events_stop
     h_stop_virtqemud KILL
+    h_log "virtqemud killed; releasing the worker"
     release held3-$MODE
     h_start_virtqemud
+    h_log "virtqemud restarted"
     EV=$EV.restart
     h_events_start "$EV"
     e2e_expect_state restart-$MODE "running (unpaused)"
