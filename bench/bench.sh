@@ -28,14 +28,14 @@ for g in lat-notify lat-panic burst-src burst-probe $(seq -f 'scale-notify-%02g'
     h_guest_xml "$g" "$NOTIFY" preserve "" "$(h_injector_env "$g")" > "$XMLDIR/$g.xml"
 done
 h_use_qemu stock
-for g in lat-fallback $(seq -f 'scale-fallback-%02g' 1 32); do
+for g in lat-fallback burst-stock $(seq -f 'scale-fallback-%02g' 1 32); do
     h_guest_xml "$g" "$NOTIFY" preserve "" "$(h_injector_env "$g")" > "$XMLDIR/$g.xml"
 done
 h_use_qemu patched
 h_guest_xml cost "$NOTIFY" destroy > "$XMLDIR/cost-notify.xml"
 h_guest_xml cost "" destroy > "$XMLDIR/cost-plain.xml"
 
-echo "bench: [2/2] measuring (about 6 minutes)"
+echo "bench: [2/2] measuring (about 15 minutes)"
 # the sanitized libvirt's clients need its ASan runtime, loaded late
 ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0} \
 python3 "$ROOT/bench/bench.py" \
