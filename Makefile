@@ -33,7 +33,7 @@ endif
 export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 
 .PHONY: all build qemu deps fetch import export configure check check-series \
-	demo demo-stop bench fuzz clean distclean
+	demo demo-stop bench deb fuzz clean distclean
 
 QUEUES := $(or $(QUEUE),libvirt qemu)
 
@@ -75,6 +75,10 @@ demo-stop:
 
 bench: build
 	@bench/bench.sh
+
+# Debian 12's libvirt package rebuilt with the series; not part of 'make check'
+deb: fetch
+	@pipeline/deb.sh
 
 # libFuzzer targets (clang, ASan, UBSan); not part of 'make check'
 fuzz:

@@ -95,13 +95,22 @@ LOGS=$BUILD/logs$SUFFIX
 # from its packages (pipeline/fetch-stock.sh) for the downgrade test: the
 # same binaries for every flavour
 STOCK=$BUILD/stock
+# make deb: Debian's libvirt package rebuilt with the series (DEB_WORK, the
+# copy of Debian's tree it builds in), the .deb files (DEB_OUT), the
+# version suffix on Debian's revision and the changelog's maintainer; make
+# check-deb: the clean Debian 12 root (DEB_ROOT)
+DEB_WORK=$BUILD/deb/work
+DEB_OUT=$BUILD/deb/out
+DEB_ROOT=$BUILD/deb/root
+DEB_VERSION_SUFFIX=+notify1
+DEB_MAINTAINER="Notify VM exit series <notify-vmexit@series.invalid>"
 
 LAYOUT_VARS="ROOT BUILD FLAVOUR BASE QUEUE SRC_PACKAGE SRC_UPSTREAM MULTIARCH
 APT_STATE SOURCES PATCHES SOURCE_DIR WORKTREE QEMU_PATCHES QEMU_SOURCE_DIR
 QEMU_WORKTREE QUEUE_PATCHES QUEUE_SOURCE_DIR QUEUE_SOURCE_TREE QUEUE_WORKTREE
 LIBVIRT_BUILD PREFIX PREFIX_LIBDIR TOOLS_BUILD INJECTOR FORK_GUARD BENCH_TOOLS
 PARSE_BENCH FUZZ_DIR QEMU_BUILD QEMU_PREFIX QEMU_PATCHED QEMU_STOCK GUESTS
-RESULTS INSTANCES LOGS STOCK"
+RESULTS INSTANCES LOGS STOCK DEB_WORK DEB_OUT DEB_ROOT"
 export BUILD FLAVOUR BASE INSTANCE
 
 layout_print() {

@@ -48,8 +48,9 @@ for flavour in '' sanitize; do
     report demo "$flavour" "$ROOT/demo/demo.sh"
     report demo-stop "$flavour" "$ROOT/demo/demo-stop.sh"
     report bench "$flavour" "$ROOT/bench/bench.sh"
+    report deb "$flavour" "$ROOT/pipeline/deb.sh"
     # the layout part of every report is the same
-    for d in qemu-build check check-series libvirt-tests demo demo-stop bench; do
+    for d in qemu-build check check-series libvirt-tests demo demo-stop bench deb; do
         diff <(layout_lines build "$flavour") <(layout_lines "$d" "$flavour") ||
             fail "$d (flavour '$flavour') reports another layout than the build"
         checked=$((checked + 1))
