@@ -33,7 +33,7 @@ endif
 export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 
 .PHONY: all build qemu deps fetch import export configure check check-series \
-	demo demo-stop bench deb fuzz clean distclean
+	demo demo-stop bench deb check-deb fuzz clean distclean
 
 QUEUES := $(or $(QUEUE),libvirt qemu)
 
@@ -79,6 +79,11 @@ bench: build
 # Debian 12's libvirt package rebuilt with the series; not part of 'make check'
 deb: fetch
 	@pipeline/deb.sh
+
+# a clean Debian 12 root: upgrade to the packages of 'make deb', the
+# notify-exit scenarios on the packaged daemons, downgrade; lintian
+check-deb:
+	@pipeline/check-deb.sh
 
 # libFuzzer targets (clang, ASan, UBSan); not part of 'make check'
 fuzz:

@@ -21,6 +21,9 @@ PACKAGES=(
     libpixman-1-dev libseccomp-dev libfdt-dev
     # make fuzz: libFuzzer with ASan and UBSan
     clang libclang-rt-14-dev
+    # make deb (Debian's packaging tools; the package's own build-dependencies
+    # are installed by pipeline/deb.sh from its debian/control), make check-deb
+    dpkg-dev debhelper fakeroot lintian mmdebstrap
 )
 
 missing=()

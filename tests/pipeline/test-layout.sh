@@ -49,8 +49,11 @@ for flavour in '' sanitize; do
     report demo-stop "$flavour" "$ROOT/demo/demo-stop.sh"
     report bench "$flavour" "$ROOT/bench/bench.sh"
     report deb "$flavour" "$ROOT/pipeline/deb.sh"
+    report deb-root "$flavour" "$ROOT/pipeline/deb-root.sh"
+    report deb-lintian "$flavour" "$ROOT/pipeline/deb-lintian.sh"
+    report check-deb "$flavour" "$ROOT/pipeline/check-deb.sh"
     # the layout part of every report is the same
-    for d in qemu-build check check-series libvirt-tests demo demo-stop bench deb; do
+    for d in qemu-build check check-series libvirt-tests demo demo-stop bench deb deb-root deb-lintian check-deb; do
         diff <(layout_lines build "$flavour") <(layout_lines "$d" "$flavour") ||
             fail "$d (flavour '$flavour') reports another layout than the build"
         checked=$((checked + 1))
