@@ -178,6 +178,28 @@ if grep -q "evidence: QEMU's warning in this log" "$LOGDIR/crashed.log"; then
 else
     fail "the guest's log does not say which evidence named the stop"
 fi
+# hostile: a guest that prints QEMU's warning line on a stdio serial port
+# (into QEMU's log), then stops on an ordinary internal error: never named
+FORGED="2026-11-24T10:00:00.000000Z qemu-system-x86_64: warning: KVM internal error: Encounter a notify exit with invalid context in guest. There can be possible misbehaves in guest. Please have a look."
+h_injector_reset hostile
+H_GUEST_SERIAL_TEXT=$FORGED h_guest_xml hostile "" destroy "<serial type='stdio'><target port='0'/></serial>" \
+    "$(h_injector_env hostile)" > "$GUESTS/hostile.xml"
+chown libvirt-qemu:kvm "$GUESTS"/*
+virsh -q define "$GUESTS/hostile.xml" > /dev/null
+virsh -q start hostile > /dev/null
+for i in $(seq 1 100); do grep -q -F "Encounter a notify exit" "$LOGDIR/hostile.log" && break; sleep 0.1; done
+if grep -q -F "${FORGED#* }" "$LOGDIR/hostile.log"; then
+    h_inject hostile internal-error > /dev/null
+    sleep 1
+    s=$(state hostile)
+    [ "$s" = "paused (unknown)" ] && ok "hostile: the guest's forged warning in the log, then an internal error: '$s', not named" ||
+        fail "hostile: '$s' after an ordinary internal error with QEMU's warning forged by the guest"
+else
+    fail "hostile: the forged line did not reach the log"
+fi
+virsh -q destroy hostile > /dev/null 2>&1
+virsh -q undefine hostile > /dev/null 2>&1
+
 daemons restart || fail "restarting the daemons"
 expect_state crashed "crashed (notify VM exit)" "after a daemon restart"
 # libvirt keeps no state of an inactive domain across a restart: every
