@@ -174,7 +174,7 @@ class Bench:
         lat = {k: [] for k in self.KINDS}
         order = list(self.KINDS)
         for i in range(SAMPLES):
-            for k in order[i % 3:] + order[:i % 3]:
+            for k in rotated(order, i):
                 g, kind, detail = self.KINDS[k]
                 lat[k].append(self.sample(g, kind, detail, i))
         for g, _, _ in self.KINDS.values():
@@ -229,7 +229,7 @@ class Bench:
                      "latency_ms": []} for arm in arms}
         rss_before = self.rss_kib()
         for r in range(SCALE_ROUNDS):
-            order = arms[r % len(arms):] + arms[:r % len(arms)]
+            order = rotated(arms, r)
             progress(f"scale: round {r + 1}/{SCALE_ROUNDS}: {SCALE} at once, "
                      f"{' then '.join(order)}")
             for arm in order:
@@ -248,13 +248,13 @@ class Bench:
         return any(e.what == "inject" for e in self.injector_log(src)[before:])
 
     def burst_sample(self, src, probe, i):
-        """Another guest's fatal exit while SRC runs a burst."""
+        """Another guest's fatal exit while SRC runs a burst (sample() then
+        waits for an idle host, so the burst is over or nearly)."""
         before = len(self.injector_log(src))
         self.trigger(src, "notify-valid", BURST)
         self.wait_for(lambda: len(self.injector_log(src)) > before, 5, f"the burst in {src} to start")
         ms = self.sample(probe, "notify-invalid", DETAIL_NOTIFY, i)
         self.wait_for(lambda: self.burst_done(src, before), 120, f"the burst in {src}")
-        self.quiesce(f"the burst in {src}")
         return ms
 
     def burst(self):
@@ -285,7 +285,7 @@ class Bench:
         lat = {a: [] for a in arms}
         i = 0
         for j in range(BURST_SAMPLES):
-            for arm in arms[j % 3:] + arms[:j % 3]:
+            for arm in rotated(arms, j):
                 if arm == "events":
                     lat[arm].append(self.burst_sample(src, probe, i))
                 elif arm == "no-events":
@@ -340,6 +340,13 @@ class Bench:
     def close(self):
         self.events.terminate()
         self.events.wait()
+
+
+def rotated(seq, i):
+    """SEQ starting at its (i mod len)-th element: the order of interleaved
+    arms changes from one sample or round to the next"""
+    i %= len(seq)
+    return seq[i:] + seq[:i]
 
 
 def pct(values, p):

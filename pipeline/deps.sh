@@ -23,7 +23,7 @@ PACKAGES=(
     clang libclang-rt-14-dev
     # make deb (Debian's packaging tools; the package's own build-dependencies
     # are installed by pipeline/deb.sh from its debian/control), make check-deb
-    dpkg-dev debhelper fakeroot lintian mmdebstrap
+    debhelper fakeroot lintian mmdebstrap
 )
 
 missing=()
