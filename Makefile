@@ -6,12 +6,16 @@
 #   make qemu          only the patched QEMU
 #   make check         build, libvirt's meson test suite, our own suites
 #   make demo          the main job: a notify VM exit named by libvirt
-#                      (QEMU=stock: on Debian's QEMU, the log path)
+#                      (QEMU=stock: on Debian's QEMU, the log path;
+#                      SYSTEM=1: on the system's libvirt, the packages)
 #   make import        re-create build/libvirt and build/qemu from patches/
 #   make export        write patches/ from the work trees' commits
 #   make check-series  build and test at every patch of both series
 #   make bench         benchmarks (not part of 'make check')
 #   make fuzz          libFuzzer targets (clang, ASan, UBSan; not in 'make check')
+#   make deb           Debian 12's libvirt packages with the series
+#   make check-deb     those packages in a clean Debian 12 root (upgrade,
+#                      demo, notify-exit scenarios, downgrade, lintian)
 #
 # Parameters: SANITIZE=1 selects the ASan + UBSan flavour of libvirt (make,
 # check, check-series, demo, bench); BUILD=DIR moves everything generated;
@@ -33,7 +37,7 @@ endif
 export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 
 .PHONY: all build qemu deps fetch import export configure check check-series \
-	demo demo-stop bench deb check-deb fuzz clean distclean
+	demo demo-stop bench deb check-deb deb-qemu-estimate fuzz clean distclean
 
 QUEUES := $(or $(QUEUE),libvirt qemu)
 
@@ -68,10 +72,10 @@ check-series:
 	@$(if $(FROM),FROM=$(FROM)) pipeline/check-series.sh "$(QUEUES)"
 
 demo: build
-	@demo/demo.sh $(if $(KEEP),keep) $(if $(QEMU),qemu=$(QEMU))
+	@demo/demo.sh $(if $(KEEP),keep) $(if $(QEMU),qemu=$(QEMU)) $(if $(SYSTEM),system)
 
 demo-stop:
-	@demo/demo-stop.sh
+	@demo/demo-stop.sh $(if $(SYSTEM),system)
 
 bench: build
 	@bench/bench.sh
@@ -84,6 +88,11 @@ deb: fetch
 # notify-exit scenarios on the packaged daemons, downgrade; lintian
 check-deb:
 	@pipeline/check-deb.sh
+
+# how long Debian's own QEMU package would build here (a bounded run in a
+# build root of its own; LIMIT=seconds of build, default 900)
+deb-qemu-estimate: fetch
+	@$(if $(LIMIT),LIMIT=$(LIMIT)) pipeline/deb-qemu-estimate.sh
 
 # libFuzzer targets (clang, ASan, UBSan); not part of 'make check'
 fuzz:

@@ -37,15 +37,17 @@ h_kvm_usable() {
     exec 3>&-
 }
 
-# h_require_kvm WHO: what every driver that runs guests checks first.  In
-# a test (WHO = test) a missing /dev/kvm is a skip (exit 77) with its
-# reason; for the demo and the benchmarks it is an error.
+# h_require_kvm WHO [system]: what every driver that runs guests checks
+# first.  In a test (WHO = test) a missing /dev/kvm is a skip (exit 77)
+# with its reason; for the demo and the benchmarks it is an error.  With
+# 'system' the guests run on the system's libvirt and QEMU (system.sh), so
+# only KVM, the system's QEMU and the injector are needed.
 h_require_kvm() {
-    local who=${1:-test} why=""
+    local who=${1:-test} mode=${2:-private} why=""
     if ! h_kvm_usable; then
         why="/dev/kvm is missing or not usable by $(id -un): it needs KVM"
     elif [ ! -x "$QEMU_STOCK" ]; then
-        why="$QEMU_STOCK is missing: run 'make deps'"
+        why="$QEMU_STOCK is missing: run 'make deps' (or install qemu-system-x86)"
     fi
     if [ -n "$why" ]; then
         if [ "$who" = test ]; then
@@ -55,10 +57,11 @@ h_require_kvm() {
         echo "$who: error: $why" >&2
         exit 1
     fi
-    [ -x "$PREFIX/sbin/virtqemud" ] ||
-        { echo "$who: error: $PREFIX/sbin/virtqemud is missing: run 'make'" >&2; exit 1; }
     [ -f "$INJECTOR" ] ||
         { echo "$who: error: $INJECTOR is missing: run 'make'" >&2; exit 1; }
+    [ "$mode" = private ] || return 0
+    [ -x "$PREFIX/sbin/virtqemud" ] ||
+        { echo "$who: error: $PREFIX/sbin/virtqemud is missing: run 'make'" >&2; exit 1; }
     [ -x "$QEMU_PATCHED" ] ||
         { echo "$who: error: the patched QEMU $QEMU_PATCHED is missing: run 'make'" >&2; exit 1; }
 }

@@ -22,10 +22,15 @@ mkdir -p "$RESULTS" "$LOGS"
 TREE=$DEB_ROOT/tree
 
 # what the root gets from us: our packages as an apt repository, the
-# injector's source, the harness pieces the check uses, the check
+# injector's source, the harness pieces the check uses, the check, and
+# for the demo (make demo SYSTEM=1) the layout, harness and demo in the
+# repository's shape
 CHECK=$TREE/opt/notify-check
-mkdir -p "$CHECK/harness" "$TREE/srv/notify-debs"
+mkdir -p "$CHECK/harness" "$CHECK/repo/pipeline" "$CHECK/repo/harness" "$CHECK/repo/demo" "$TREE/srv/notify-debs"
 cp "$ROOT/harness/guest.sh" "$ROOT/harness/inject.sh" "$ROOT/harness/injector.py" "$CHECK/harness/"
+cp "$ROOT/pipeline/layout.sh" "$CHECK/repo/pipeline/"
+cp "$ROOT"/harness/{lib.sh,system.sh,guest.sh,inject.sh,events.sh,injector.py} "$CHECK/repo/harness/"
+cp "$ROOT"/demo/{demo.sh,demo-stop.sh} "$CHECK/repo/demo/"
 cp "$ROOT/harness/injector/notify-injector.c" "$ROOT/tests/deb/check-in-root.sh" "$CHECK/"
 ls "$DEB_OUT"/*.deb | grep -v -- '-dbgsym_' | xargs cp -t "$TREE/srv/notify-debs/"
 (cd "$TREE/srv/notify-debs" && dpkg-scanpackages -m . > Packages 2> /dev/null)

@@ -50,8 +50,13 @@ low meson test -C "$TOOLS_BUILD" --suite pipeline --logbase pipeline \
     --timeout-multiplier "$multiplier" --print-errorlogs > "$RESULTS/check-pipeline.out" 2>&1 &
 pipeline=$!
 echo "check: the project's end-to-end suites ($OWN_JOBS at a time)"
-meson test -C "$TOOLS_BUILD" --no-suite pipeline --logbase own --num-processes "$OWN_JOBS" \
+meson test -C "$TOOLS_BUILD" --no-suite pipeline --no-suite deb --logbase own --num-processes "$OWN_JOBS" \
     --timeout-multiplier "$multiplier" --print-errorlogs 2>&1 | tee "$RESULTS/check-own.out"
+# the packages of 'make deb' in a clean root (skipped without them): alone,
+# its guests and daemons next to nobody else's
+echo "check: the Debian packages (make check-deb; skipped unless 'make deb' built them)"
+meson test -C "$TOOLS_BUILD" --suite deb --logbase deb --timeout-multiplier "$multiplier" \
+    --print-errorlogs --verbose 2>&1 | tee "$RESULTS/check-deb.out"
 echo "check: the pipeline suite"
 wait "$pipeline"
 cat "$RESULTS/check-pipeline.out"
@@ -62,7 +67,7 @@ cat "$RESULTS/check-libvirt.out"
 (. "$ROOT/harness/lib.sh"; . "$HARNESS/daemons.sh"; h_sweep_instances)
 
 passed=0 failed=0 skipped=0
-for out in check-libvirt check-own check-pipeline; do
+for out in check-libvirt check-own check-deb check-pipeline; do
     if ! grep -q '^Ok:' "$RESULTS/$out.out"; then
         echo "check: error: ${out#check-}: Meson's runner printed no summary (output: $RESULTS/$out.out)" >&2
         failed=$((failed + 1))
@@ -94,6 +99,12 @@ if [ "$FLAVOUR" = sanitize ]; then
     echo "check: sanitizers: $nrep report(s); $nknown process(es) with only the known clone() stack warning"
     failed=$((failed + nrep))
 fi
-echo "check: logs: $LIBVIRT_BUILD/meson-logs/testlog.txt, $TOOLS_BUILD/meson-logs/{own,pipeline}.txt"
+# the failed tests by name, at the end, where a short excerpt of the
+# output (CI's) still shows them; each test's own output is in the logs
+bad=$(cat "$RESULTS"/check-{libvirt,own,deb,pipeline}.out 2>/dev/null |
+      grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS) ' |
+      sed -E 's/^ *[0-9]+\/[0-9]+ //; s/ +/ /g' || true)
+[ -z "$bad" ] || { echo "check: failed:"; echo "$bad" | sed 's/^/  /'; }
+echo "check: logs: $LIBVIRT_BUILD/meson-logs/testlog.txt, $TOOLS_BUILD/meson-logs/{own,deb,pipeline}.txt"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

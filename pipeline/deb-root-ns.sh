@@ -21,7 +21,9 @@ mknod -m 666 "$D/tty" c 5 0
 mkdir "$D/pts" "$D/shm" "$D/net"
 mknod -m 666 "$D/net/tun" c 10 200
 mknod -m 660 "$D/kvm" c 10 232
-chgrp "$(chroot "$T" getent group kvm | cut -d: -f3)" "$D/kvm"
+# (a build root has no kvm group: the device stays root's)
+kvm_gid=$(chroot "$T" getent group kvm | cut -d: -f3 || true)
+[ -z "$kvm_gid" ] || chgrp "$kvm_gid" "$D/kvm"
 ln -s pts/ptmx "$D/ptmx"
 ln -s /proc/self/fd "$D/fd"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$D/pts"

@@ -8,7 +8,8 @@
 # source; the guests are the harness's boot sectors.
 #
 # Phases: a guest runs on Debian's packages; upgrade to ours with it
-# running; the notify-exit scenarios (configure, fatal exit, reasons and
+# running; the demo (make demo SYSTEM=1: demo/demo.sh on the system's
+# libvirt); the notify-exit scenarios (configure, fatal exit, reasons and
 # events, on_crash, daemon restart); downgrade to Debian's with a guest
 # running and a guest crashed (notify VM exit).
 set -uo pipefail
@@ -16,6 +17,7 @@ CHECK=/opt/notify-check
 export HARNESS=$CHECK/harness
 export GUESTS=/var/lib/libvirt/notify-check
 export INJECTOR=$CHECK/libnotify-injector.so
+DEMO_BUILD=/var/lib/libvirt/notify-demo
 export QEMU_PATCHED=/usr/bin/qemu-system-x86_64 QEMU_STOCK=/usr/bin/qemu-system-x86_64
 export H_QEMU_KIND=stock
 . "$HARNESS/guest.sh"
@@ -89,7 +91,7 @@ daemons() {
     return 1
 }
 
-say "[1/5] the injector, compiled here; Debian's daemons started"
+say "[1/6] the injector, compiled here; Debian's daemons started"
 gcc -O2 -shared -fPIC -o "$INJECTOR" "$CHECK/notify-injector.c" -ldl -lpthread || { fail "compiling the injector"; finish; }
 mkdir -p "$GUESTS"
 chown libvirt-qemu:kvm "$GUESTS"
@@ -107,7 +109,7 @@ guest keep preserve ""
 virsh -q start keep > /dev/null
 expect_state keep "running (booted)" "on Debian's packages"
 
-say "[2/5] upgrade to our packages (apt, from the local repository) with 'keep' running"
+say "[2/6] upgrade to our packages (apt, from the local repository) with 'keep' running"
 before=$(versions)
 apt-get -q update > /var/log/notify-upgrade.log 2>&1
 if DEBIAN_FRONTEND=noninteractive apt-get -q -y dist-upgrade >> /var/log/notify-upgrade.log 2>&1; then
@@ -125,7 +127,27 @@ say "installed: $(echo "$after" | grep -E '^libvirt-daemon=|^libvirt0=' | tr '\n
 daemons restart || fail "restarting the daemons after the upgrade"
 expect_state keep "running (booted)" "after the upgrade and a daemon restart"
 
-say "[3/5] the notify-exit scenarios on our packages (Debian's QEMU: the evidence is QEMU's warning in the log)"
+say "[3/6] the demo on our packages: demo/demo.sh system, as 'make demo SYSTEM=1' runs it"
+# the demo's own copy of the project's layout, harness and demo (REPO,
+# copied by pipeline/check-deb.sh); its build directory is below
+# /var/lib/libvirt, where the packages' QEMU user reaches it
+REPO=$CHECK/repo
+demo_injector=$(BUILD=$DEMO_BUILD "$REPO/pipeline/layout.sh" --print | sed -n 's/^INJECTOR=//p')
+mkdir -p "$(dirname "$demo_injector")"
+cp "$INJECTOR" "$demo_injector"
+BUILD=$DEMO_BUILD "$REPO/demo/demo.sh" system > /var/log/notify-demo.log 2>&1
+rc=$?
+sed 's/^/  | /' /var/log/notify-demo.log
+if [ "$rc" -eq 0 ] && grep -q "^  state: shut off (notify VM exit)" /var/log/notify-demo.log &&
+   grep -q "^  evidence libvirt used: QEMU's warning in this log" /var/log/notify-demo.log; then
+    ok "demo: shut off (notify VM exit), named from QEMU's warning in the log, on_crash destroy"
+else
+    fail "demo (exit status $rc): see its output above"
+fi
+virsh -q list --all --name | grep -qx demo-guest && fail "demo: demo-guest left defined" ||
+    ok "demo: its guest undefined at the end"
+
+say "[4/6] the notify-exit scenarios on our packages (Debian's QEMU: the evidence is QEMU's warning in the log)"
 NOTIFY="<notify-vmexit state='on' mode='run' window='131072'/>"
 # 'crashed' has no <notify-vmexit>: QEMU 7.2 runs notify exits in its
 # default mode anyway, and Debian's libvirtd must load it after the
@@ -207,7 +229,7 @@ expect_state crashed "crashed (notify VM exit)" "after a daemon restart"
 expect_state destroyed "shut off (unknown)" "after a daemon restart, as for any inactive domain"
 expect_state keep "running (booted)" "after a daemon restart"
 
-say "[4/5] downgrade to Debian's packages with 'keep' running and 'crashed' crashed (notify VM exit)"
+say "[5/6] downgrade to Debian's packages with 'keep' running and 'crashed' crashed (notify VM exit)"
 # Debian's libvirtd cannot load a definition with the series' XML: the
 # admin removes it first (docs/packages.md)
 virsh -q dumpxml --inactive destroyed | sed "/<notify-vmexit /d" > "$GUESTS/destroyed-plain.xml"
@@ -235,7 +257,7 @@ virsh -q domblkstat crashed hda > /dev/null 2>&1 && ok "crashed: Debian's libvir
 virsh -q list --all --name | grep -qx destroyed && ok "destroyed: still defined" || fail "destroyed: definition lost"
 virsh -q destroy crashed > /dev/null 2>&1 && ok "crashed: destroyed by Debian's libvirtd" || fail "crashed: cannot destroy"
 
-say "[5/5] stopping"
+say "[6/6] stopping"
 virsh -q destroy keep > /dev/null 2>&1
 daemons stop
 finish

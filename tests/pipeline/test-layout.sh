@@ -52,8 +52,9 @@ for flavour in '' sanitize; do
     report deb-root "$flavour" "$ROOT/pipeline/deb-root.sh"
     report deb-lintian "$flavour" "$ROOT/pipeline/deb-lintian.sh"
     report check-deb "$flavour" "$ROOT/pipeline/check-deb.sh"
+    report deb-qemu-estimate "$flavour" "$ROOT/pipeline/deb-qemu-estimate.sh"
     # the layout part of every report is the same
-    for d in qemu-build check check-series libvirt-tests demo demo-stop bench deb deb-root deb-lintian check-deb; do
+    for d in qemu-build check check-series libvirt-tests demo demo-stop bench deb deb-root deb-lintian check-deb deb-qemu-estimate; do
         diff <(layout_lines build "$flavour") <(layout_lines "$d" "$flavour") ||
             fail "$d (flavour '$flavour') reports another layout than the build"
         checked=$((checked + 1))
