@@ -102,5 +102,15 @@ for pkg in "${want[@]}"; do
     stock=$(apt-cache show "$pkg=$STOCK_VERSION" 2>/dev/null | sed -n 's/^Size: //p' | head -1)
     printf '%s\t%s\t%s\t%s\n' "$pkg" "$VERSION" "$(stat -c %s "$f")" "${stock:--}" >> "$RESULTS/deb.tsv"
 done
-say "[4/4] $got binary packages of libvirt $VERSION in $DEB_OUT, built in $secs s"
+# the series' public API reaches libvirt-dev: the header and libvirt's API
+# description both name each of its values
+api="VIR_DOMAIN_SHUTOFF_NOTIFY_VMEXIT VIR_DOMAIN_CRASHED_NOTIFY_VMEXIT VIR_DOMAIN_EVENT_STOPPED_NOTIFY_VMEXIT VIR_DOMAIN_EVENT_CRASHED_NOTIFY_VMEXIT VIR_DOMAIN_STATS_NOTIFY_VMEXIT"
+dev=$(ls "$DEB_OUT"/libvirt-dev_*.deb | head -1)
+for f in ./usr/include/libvirt/libvirt-domain.h ./usr/share/libvirt/api/libvirt-api.xml; do
+    text=$(dpkg-deb --fsys-tarfile "$dev" | tar -xO "$f") || die "$(basename "$dev") has no $f"
+    for name in $api; do
+        [[ $text == *"$name"* ]] || die "$(basename "$dev"): $f does not name $name"
+    done
+done
+say "[4/4] $got binary packages of libvirt $VERSION in $DEB_OUT, built in $secs s; libvirt-dev's header and API XML carry the series' 5 values"
 echo "$secs" > "$RESULTS/deb-build-seconds"

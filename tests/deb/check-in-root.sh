@@ -144,7 +144,7 @@ if [ "$rc" -eq 0 ] && grep -q "^  state: shut off (notify VM exit)" /var/log/not
 else
     fail "demo (exit status $rc): see its output above"
 fi
-virsh -q list --all --name | grep -qx demo-guest && fail "demo: demo-guest left defined" ||
+virsh -q list --all --name | grep -x demo-guest > /dev/null && fail "demo: demo-guest left defined" ||
     ok "demo: its guest undefined at the end"
 
 say "[4/6] the notify-exit scenarios on our packages (Debian's QEMU: the evidence is QEMU's warning in the log)"
@@ -156,7 +156,7 @@ guest crashed preserve ""
 guest destroyed destroy "$NOTIFY"
 # configure: the element round-trips; a bad value is refused, naming it,
 # and the stored definition stays
-if virsh -q dumpxml destroyed | grep -q "<notify-vmexit state='on' mode='run' window='131072'/>"; then
+if virsh -q dumpxml destroyed | grep "<notify-vmexit state='on' mode='run' window='131072'/>" > /dev/null; then
     ok "configure: <notify-vmexit> stored as given"
 else
     fail "configure: dumpxml lost <notify-vmexit>"
@@ -164,7 +164,7 @@ fi
 sed "s/window='131072'/window='-1'/" "$GUESTS/destroyed.xml" > "$GUESTS/bad.xml"
 err=$(virsh -q define "$GUESTS/bad.xml" 2>&1)
 if [ $? -ne 0 ] && echo "$err" | grep -q "window" && echo "$err" | grep -q -- "-1" &&
-   virsh -q dumpxml destroyed | grep -q "window='131072'"; then
+   virsh -q dumpxml destroyed | grep "window='131072'" > /dev/null; then
     ok "configure: window='-1' refused ($(echo "$err" | tail -1 | cut -c1-110)), definition intact"
 else
     fail "configure: window='-1': $err"
@@ -254,7 +254,7 @@ case "$s" in
 esac
 virsh -q domblkstat crashed hda > /dev/null 2>&1 && ok "crashed: Debian's libvirtd talks to its QEMU" ||
     fail "crashed: Debian's libvirtd does not manage its QEMU"
-virsh -q list --all --name | grep -qx destroyed && ok "destroyed: still defined" || fail "destroyed: definition lost"
+virsh -q list --all --name | grep -x destroyed > /dev/null && ok "destroyed: still defined" || fail "destroyed: definition lost"
 virsh -q destroy crashed > /dev/null 2>&1 && ok "crashed: destroyed by Debian's libvirtd" || fail "crashed: cannot destroy"
 
 say "[6/6] stopping"
