@@ -103,7 +103,7 @@ fi
 # output (CI's) still shows them; each test's own output is in the logs
 bad=$(cat "$RESULTS"/check-{libvirt,own,deb,pipeline}.out 2>/dev/null |
       grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS) ' |
-      sed -E 's/^ *[0-9]+\/[0-9]+ //; s/ +/ /g' || true)
+      sed -E 's/^ *[0-9]+\/[0-9]+ //; s/ +/ /g' | sort -u || true)
 [ -z "$bad" ] || { echo "check: failed:"; echo "$bad" | sed 's/^/  /'; }
 echo "check: logs: $LIBVIRT_BUILD/meson-logs/testlog.txt, $TOOLS_BUILD/meson-logs/{own,deb,pipeline}.txt"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -28,6 +28,13 @@ export GIT_AUTHOR_NAME="Debian $SRC_PACKAGE source" GIT_AUTHOR_EMAIL="debian@loc
 export GIT_COMMITTER_NAME="$SRC_PACKAGE patch queue" GIT_COMMITTER_EMAIL="patch-queue@localhost"
 export GIT_AUTHOR_DATE="2023-01-16T00:00:00Z" GIT_COMMITTER_DATE="2023-01-16T00:00:00Z"
 
+# No automatic 'git gc' from the commits below: the base commit leaves
+# thousands of loose objects, so 'git am' would start a detached gc that
+# goes on writing in the work tree after this script has returned (and
+# races with whoever moves or removes the tree next).  Later commits in
+# the work tree gc as usual.
+export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
+
 mkdir -p "$LOGS"
 say "creating $WORKTREE from Debian $revision"
 rm -rf "$WORKTREE.new"
