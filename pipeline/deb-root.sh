@@ -63,7 +63,7 @@ create() {
         bookworm "$TREE" "$sources" > "$ROOT_LOG" 2>&1 ||
         die "mmdebstrap failed after $(( $(date +%s) - start )) s: see $ROOT_LOG"
     echo $(( $(date +%s) - start )) > "$DEB_ROOT/seconds"
-    say "root ready in $(( $(date +%s) - start )) s: $(chroot "$TREE" dpkg-query -W -f '${Package} ${Version}\n' libvirt-daemon qemu-system-x86 gcc 2>/dev/null | tr '\n' ';' | sed 's/;$//; s/;/, /')"
+    say "root ready in $(( $(date +%s) - start )) s: $(chroot "$TREE" dpkg-query -W -f '${Package} ${Version}\n' libvirt-daemon qemu-system-x86 gcc 2>/dev/null | tr '\n' ';' | sed 's/;$//; s/;/, /g')"
 }
 
 case "${1:-}" in
