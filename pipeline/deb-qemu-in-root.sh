@@ -3,7 +3,7 @@
 # source tree (/build/<tree>), one phase at a time:
 #   deps               apt-get build-dep --arch-only (what 'dpkg-buildpackage -B' needs)
 #   configure          debian/rules configure-arch: every build of Debian's rules
-#   count              NAME STEPS TARGETS a line: the ninja steps left in each build
+#   count              "NAME STEPS" a line: the ninja steps left in each build
 #   build SECONDS      debian/rules build-arch, stopped after SECONDS
 set -uo pipefail
 cd /build/*/ || exit 1
