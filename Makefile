@@ -16,6 +16,7 @@
 #   make deb           Debian 12's libvirt packages with the series
 #   make check-deb     those packages in a clean Debian 12 root (upgrade,
 #                      demo, notify-exit scenarios, downgrade, lintian)
+#   make deb-qemu-estimate  how long Debian's own QEMU package builds here
 #
 # Parameters: SANITIZE=1 selects the ASan + UBSan flavour of libvirt (make,
 # check, check-series, demo, bench); BUILD=DIR moves everything generated;

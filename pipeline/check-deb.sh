@@ -22,12 +22,11 @@ mkdir -p "$RESULTS" "$LOGS"
 TREE=$DEB_ROOT/tree
 
 # what the root gets from us: our packages as an apt repository, the
-# injector's source, the harness pieces the check uses, the check, and
-# for the demo (make demo SYSTEM=1) the layout, harness and demo in the
-# repository's shape
+# injector's source, the check, and the layout, harness and demo (make
+# demo SYSTEM=1) in the repository's shape, which the check and the demo
+# use
 CHECK=$TREE/opt/notify-check
-mkdir -p "$CHECK/harness" "$CHECK/repo/pipeline" "$CHECK/repo/harness" "$CHECK/repo/demo" "$TREE/srv/notify-debs"
-cp "$ROOT/harness/guest.sh" "$ROOT/harness/inject.sh" "$ROOT/harness/injector.py" "$CHECK/harness/"
+mkdir -p "$CHECK/repo/pipeline" "$CHECK/repo/harness" "$CHECK/repo/demo" "$TREE/srv/notify-debs"
 cp "$ROOT/pipeline/layout.sh" "$CHECK/repo/pipeline/"
 cp "$ROOT"/harness/{lib.sh,system.sh,guest.sh,inject.sh,events.sh,injector.py} "$CHECK/repo/harness/"
 cp "$ROOT"/demo/{demo.sh,demo-stop.sh} "$CHECK/repo/demo/"

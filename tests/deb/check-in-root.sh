@@ -14,16 +14,20 @@
 # running and a guest crashed (notify VM exit).
 set -uo pipefail
 CHECK=/opt/notify-check
-export HARNESS=$CHECK/harness
+# the project's layout, harness and demo, in the repository's shape
+# (copied by pipeline/check-deb.sh)
+REPO=$CHECK/repo
+export HARNESS=$REPO/harness
 export GUESTS=/var/lib/libvirt/notify-check
 export INJECTOR=$CHECK/libnotify-injector.so
 DEMO_BUILD=/var/lib/libvirt/notify-demo
 export QEMU_PATCHED=/usr/bin/qemu-system-x86_64 QEMU_STOCK=/usr/bin/qemu-system-x86_64
 export H_QEMU_KIND=stock
+# the packaged libvirt at qemu:///system (virsh, H_LOGDIR), the guests and
+# the injector's protocol
+. "$HARNESS/system.sh"
 . "$HARNESS/guest.sh"
 . "$HARNESS/inject.sh"
-export LIBVIRT_DEFAULT_URI=qemu:///system
-LOGDIR=/var/log/libvirt/qemu
 
 passed=0
 failed=0
@@ -36,15 +40,8 @@ finish() {
     exit
 }
 versions() { dpkg-query -W -f '${Package}=${Version}\n' 'libvirt*' libnss-libvirt 2>/dev/null | grep -v '=$' | sort; }
-state() { virsh -q domstate --reason "$1" 2>&1; }
-wait_state() {
-    local i
-    for i in $(seq 1 100); do
-        [ "$(state "$1")" = "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+state() { virsh domstate --reason "$1" 2>&1; }
+wait_state() { h_wait_state "$1" "$2" 10 2> /dev/null; }
 expect_state() {
     if wait_state "$1" "$2"; then ok "$1: $2 ($3)"; else fail "$1: '$(state "$1")', expected '$2' ($3)"; fi
 }
@@ -128,10 +125,8 @@ daemons restart || fail "restarting the daemons after the upgrade"
 expect_state keep "running (booted)" "after the upgrade and a daemon restart"
 
 say "[3/6] the demo on our packages: demo/demo.sh system, as 'make demo SYSTEM=1' runs it"
-# the demo's own copy of the project's layout, harness and demo (REPO,
-# copied by pipeline/check-deb.sh); its build directory is below
-# /var/lib/libvirt, where the packages' QEMU user reaches it
-REPO=$CHECK/repo
+# the demo's build directory is below /var/lib/libvirt, where the
+# packages' QEMU user reaches it
 demo_injector=$(BUILD=$DEMO_BUILD "$REPO/pipeline/layout.sh" --print | sed -n 's/^INJECTOR=//p')
 mkdir -p "$(dirname "$demo_injector")"
 cp "$INJECTOR" "$demo_injector"
@@ -195,8 +190,8 @@ done
 grep -q "'destroyed': Stopped Notify VM exit" /var/log/notify-events.log &&
     ok "event: 'destroyed': Stopped Notify VM exit (on_crash destroy)" ||
     fail "no 'Stopped Notify VM exit' event for destroyed: $(cat /var/log/notify-events.log)"
-if grep -q "evidence: QEMU's warning in this log" "$LOGDIR/crashed.log"; then
-    ok "the guest's log names the evidence: $(grep -o 'guest stopped by [^;]*' "$LOGDIR/crashed.log" | head -1)"
+if grep -q "evidence: QEMU's warning in this log" "$H_LOGDIR/crashed.log"; then
+    ok "the guest's log names the evidence: $(grep -o 'guest stopped by [^;]*' "$H_LOGDIR/crashed.log" | head -1)"
 else
     fail "the guest's log does not say which evidence named the stop"
 fi
@@ -209,8 +204,8 @@ H_GUEST_SERIAL_TEXT=$FORGED h_guest_xml hostile "" destroy "<serial type='stdio'
 chown libvirt-qemu:kvm "$GUESTS"/*
 virsh -q define "$GUESTS/hostile.xml" > /dev/null
 virsh -q start hostile > /dev/null
-for i in $(seq 1 100); do grep -q -F "Encounter a notify exit" "$LOGDIR/hostile.log" && break; sleep 0.1; done
-if grep -q -F "${FORGED#* }" "$LOGDIR/hostile.log"; then
+for i in $(seq 1 100); do grep -q -F "Encounter a notify exit" "$H_LOGDIR/hostile.log" && break; sleep 0.1; done
+if grep -q -F "${FORGED#* }" "$H_LOGDIR/hostile.log"; then
     h_inject hostile internal-error > /dev/null
     sleep 1
     s=$(state hostile)
