@@ -40,7 +40,8 @@ export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 .PHONY: all build qemu deps fetch import export configure check check-series \
 	demo demo-stop bench deb check-deb deb-qemu-estimate fuzz clean distclean
 
-QUEUES := $(or $(QUEUE),libvirt qemu)
+# a base's queues, lower ones first (pipeline/layout.sh)
+QUEUES := $(or $(QUEUE),$(shell BASE=$(BASE) bash pipeline/layout.sh --queues))
 
 all: build
 
@@ -61,10 +62,12 @@ configure:
 
 build:
 	@pipeline/qemu-build.sh
+	@pipeline/qemu-build.sh stock
 	@pipeline/build.sh
 
 qemu:
 	@pipeline/qemu-build.sh
+	@pipeline/qemu-build.sh stock
 
 check: build
 	@pipeline/check.sh

@@ -42,7 +42,7 @@ fi
 # repository, linked against the flavour's libvirt (the fuzz flavour: with
 # clang, the fuzz target only, against the work tree's sources).
 if [ ! -f "$TOOLS_BUILD/build.ninja" ]; then
-    opts=(-Dflavour="${FLAVOUR:-plain}" -Dlayout_build="$BUILD")
+    opts=(-Dflavour="${FLAVOUR:-plain}" -Dlayout_build="$BUILD" -Dbase="$BASE")
     if [ "$FLAVOUR" = fuzz ]; then
         export CC=clang
         opts+=(-Dlibvirt_worktree="$WORKTREE" -Dlibvirt_build="$LIBVIRT_BUILD")

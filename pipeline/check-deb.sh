@@ -9,6 +9,7 @@ set -euo pipefail
 QUEUE=libvirt
 . "$(dirname "$0")/layout.sh"
 layout_report check-deb
+layout_only_base deb12 check-deb "only Debian 12's libvirt is packaged (make deb, make check-deb: BASE=deb12, the default; docs/packages.md)"
 
 say() { echo "check-deb: $*"; }
 die() { echo "check-deb: error: $*" >&2; exit 1; }

@@ -18,6 +18,7 @@
 set -euo pipefail
 . "$(dirname "$0")/layout.sh"
 layout_report deb-qemu-estimate
+layout_only_base deb12 deb-qemu-estimate "the estimate is of Debian 12's QEMU package (BASE=deb12, the default)"
 LIMIT=${LIMIT:-900}
 # Debian's QEMU source tree, as the layout names it for the qemu queue
 QEMU_TREE=$(QUEUE=qemu "$ROOT/pipeline/layout.sh" --print | sed -n 's/^QUEUE_SOURCE_TREE=//p')

@@ -10,6 +10,7 @@ set -euo pipefail
 QUEUE=libvirt
 . "$(dirname "$0")/layout.sh"
 layout_report deb
+layout_only_base deb12 deb "only Debian 12's libvirt is packaged (make deb, make check-deb: BASE=deb12, the default; docs/packages.md)"
 
 say() { echo "deb: $*"; }
 die() { echo "deb: error: $*" >&2; exit 1; }

@@ -15,10 +15,13 @@ PACKAGES=(
     libreadline-dev libcap-ng-dev libnl-3-dev libnl-route-3-dev libudev-dev
     libpciaccess-dev libacl1-dev libattr1-dev libselinux1-dev libblkid-dev
     libdevmapper-dev libnuma-dev libtasn1-6-dev
+    # libvirt 11 (BASE=deb13) reads JSON with json-c instead of yajl
+    libjson-c-dev
     # the hypervisor for the end-to-end tests and the demo
     qemu-system-x86 qemu-utils
-    # the patched QEMU's build (pipeline/qemu-build.sh)
-    libpixman-1-dev libseccomp-dev libfdt-dev
+    # the patched QEMU's build (pipeline/qemu-build.sh); QEMU 10
+    # (BASE=deb13) makes a Python venv for its build
+    libpixman-1-dev libseccomp-dev libfdt-dev python3-venv
     # make fuzz: libFuzzer with ASan and UBSan
     clang libclang-rt-14-dev
     # make deb (Debian's packaging tools; the package's own build-dependencies

@@ -32,6 +32,9 @@ if [ "$(cat "$STOCK/version" 2>/dev/null)" = "$VERSION" ]; then
     say "Debian's libvirt $VERSION already extracted in $STOCK"
     exit 0
 fi
+# Debian 13's daemon needs Debian 13's C library: the downgrade test is
+# for the base whose packages this host can run
+[ "$BASE" = deb12 ] || unavailable "Debian's libvirt of BASE=$BASE ($VERSION) does not run on this Debian 12 host; the downgrade test needs BASE=deb12"
 [ "$(id -u)" -eq 0 ] || die "run as root (apt-get download, apt-get update)"
 for tool in apt-get apt-cache dpkg-deb sha256sum ldd; do
     command -v "$tool" > /dev/null || die "'$tool' not found; run 'make deps' first"

@@ -52,25 +52,38 @@ fi
 git -C "$WORKTREE.new" add -A
 git -C "$WORKTREE.new" commit -q -m "Debian $SRC_PACKAGE $revision
 
-Upstream $SRC_PACKAGE $SRC_UPSTREAM with Debian's patches applied (dpkg-source -x)."
-git -C "$WORKTREE.new" tag base
+Upstream $SRC_PACKAGE $SRC_UPSTREAM with Debian's patches applied."
+git -C "$WORKTREE.new" tag debian
 
 unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-n=0
-if [ -f "$PATCHES/series" ]; then
+# apply DIR: one commit for each patch in DIR/series, in order
+apply() {
+    local dir=$1 p n=0
+    [ -f "$dir/series" ] || { echo 0; return 0; }
     while read -r p; do
         case "$p" in ''|'#'*) continue ;; esac
-        [ -f "$PATCHES/$p" ] || die "$PATCHES/series names '$p', which does not exist"
+        [ -f "$dir/$p" ] || die "$dir/series names '$p', which does not exist"
         # Keep the committer date equal to the author date so re-imports
         # are reproducible.
-        if ! git -C "$WORKTREE.new" am -q --committer-date-is-author-date --keep-cr "$PATCHES/$p" > "$LOGS/am.log" 2>&1; then
+        if ! git -C "$WORKTREE.new" am -q --committer-date-is-author-date --keep-cr "$dir/$p" > "$LOGS/am.log" 2>&1; then
             cat "$LOGS/am.log" >&2
             git -C "$WORKTREE.new" am --abort >/dev/null 2>&1 || true
-            die "patch '$p' does not apply on Debian $revision (plus the patches before it); fix or rebase it (docs/workflow.md: 'Moving the base')"
+            die "patch '$p' of $dir does not apply on Debian $revision (plus the patches before it); fix or rebase it (docs/workflow.md: 'Moving the base')"
         fi
         n=$((n + 1))
-    done < "$PATCHES/series"
-fi
+    done < "$dir/series"
+    echo "$n"
+}
+# the queues below this one are part of its base (BASE=deb13: the libvirt
+# queue sits on libvirt-fixes); 'base' is where this queue's own patches
+# start
+below=
+for q in $QUEUE_BELOW; do
+    m=$(apply "$ROOT/patches/$BASE/$q")
+    below="$below, $m of $q"
+done
+git -C "$WORKTREE.new" tag base
+n=$(apply "$PATCHES")
 
 # the cover letter: its subject and its text up to the shortlog
 cover=$PATCHES/0000-cover-letter.patch
@@ -90,4 +103,4 @@ fi
 
 rm -rf "$WORKTREE"
 mv "$WORKTREE.new" "$WORKTREE"
-say "$WORKTREE: base plus $n patch(es)"
+say "$WORKTREE: base${below:+ (Debian$below)} plus $n patch(es)"

@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 PATCHES_TO=$tmp/patches "$ROOT/pipeline/export.sh" > /dev/null 2>&1 || exit 0
 if ! diff -rq "$tmp/patches" "$QUEUE_PATCHES" > /dev/null 2>&1; then
-    echo "build: warning: $QUEUE_WORKTREE's commits differ from patches/$QUEUE/:" \
+    echo "build: warning: $QUEUE_WORKTREE's commits differ from patches/$BASE/$QUEUE/:" \
          "'make export' keeps the work tree's commits," \
-         "'make import' takes patches/$QUEUE/ (and drops uncommitted work)" >&2
+         "'make import' takes patches/$BASE/$QUEUE/ (and drops uncommitted work)" >&2
 fi

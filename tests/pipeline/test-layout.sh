@@ -6,7 +6,9 @@
 #     layout, and every path that a driver uses for itself (the directory
 #     it runs ninja or the tests in, the prefix of its daemons) is the
 #     layout's path for that flavour;
-#  2. the flavours do not share a build, a prefix or results;
+#  2. the flavours do not share a build, a prefix or results, and neither
+#     do the bases (BASE=deb12, deb13): each has its own sources, work
+#     trees, builds, QEMUs and patch queues;
 #  3. no file outside pipeline/layout.sh spells out a build path, the
 #     injector's trigger format or a domain XML template, and the product
 #     sources nothing from tests/.
@@ -99,6 +101,31 @@ for v in LIBVIRT_BUILD PREFIX TOOLS_BUILD RESULTS GUESTS INJECTOR; do
     [ "$a" != "$b" ] && [ "$a" != "$c" ] && [ "$b" != "$c" ] ||
         fail "two flavours share $v ($a, $b, $c)"
 done
+# the bases are apart, and a deb13 build's stock QEMU is its own build
+base_of() { BASE=$1 "$ROOT/pipeline/layout.sh" --print | sed -n "s/^$2=//p"; }
+for v in APT_STATE SOURCES WORKTREE QEMU_WORKTREE PATCHES QEMU_PATCHES LIBVIRT_BUILD \
+         PREFIX TOOLS_BUILD QEMU_BUILD QEMU_PREFIX QEMU_STOCK GUESTS RESULTS LOGS STOCK; do
+    a=$(base_of deb12 "$v") b=$(base_of deb13 "$v")
+    [ -n "$a" ] && [ "$a" != "$b" ] || fail "the bases share $v ($a)"
+done
+[ "$(base_of deb12 QEMU_STOCK)" = /usr/bin/qemu-system-x86_64 ] ||
+    fail "deb12's stock QEMU is not the system's"
+BASE=deb13 LAYOUT_REPORT=$TMP/qemu-build.stock13 "$ROOT/pipeline/qemu-build.sh" stock > "$TMP/out" 2>&1 ||
+    { cat "$TMP/out"; fail "qemu-build stock (deb13) did not report its layout"; }
+[ "$(sed -n 's/^qemu-build: NINJA_DIR=//p' "$TMP/qemu-build.stock13")" = "$(base_of deb13 QEMU_STOCK_BUILD)" ] &&
+[ "$(sed -n 's/^qemu-build: INSTALL_PREFIX=//p' "$TMP/qemu-build.stock13")" = "$(base_of deb13 QEMU_STOCK_PREFIX)" ] ||
+    fail "qemu-build stock (deb13) builds elsewhere than the layout's QEMU_STOCK_BUILD"
+[ "$(base_of deb13 QEMU_STOCK)" = "$(base_of deb13 QEMU_STOCK_PREFIX)/bin/qemu-system-x86_64" ] ||
+    fail "deb13's stock QEMU is not the one its build installs"
+[ "$(BASE=deb13 "$ROOT/pipeline/layout.sh" --queues)" = "libvirt-fixes libvirt qemu qemu-next" ] ||
+    fail "deb13's queues are not libvirt-fixes, libvirt, qemu, qemu-next"
+[ "$(BASE=deb13 QUEUE=libvirt "$ROOT/pipeline/layout.sh" --print | sed -n 's/^QUEUE_BELOW=//p')" = libvirt-fixes ] ||
+    fail "deb13's libvirt queue does not sit on libvirt-fixes"
+if BASE=deb12 QUEUE=qemu-next "$ROOT/pipeline/layout.sh" --print > "$TMP/out" 2>&1; then
+    fail "deb12 took a qemu-next queue"
+fi
+grep -q "BASE deb12 has no queue 'qemu-next'" "$TMP/out" || fail "a queue the base lacks is not named: $(cat "$TMP/out")"
+checked=$((checked + 6))
 # the sanitized daemons run with the fork guard of their own build
 [ "$(layout_of sanitize FORK_GUARD)" = "$(layout_of sanitize TOOLS_BUILD)/harness/fork-guard/libfork-guard.so" ] ||
     fail "the fork guard is not in the sanitize flavour's tools build"
@@ -125,4 +152,4 @@ problems=$(grep -nE '^\s*(\.|source) .*tests/' $(git ls-files -co --exclude-stan
 [ -z "$problems" ] || fail "the product sources the test tree:
 $problems"
 checked=$((checked + 4))
-echo "layout: $checked checks passed (flavours '', sanitize, fuzz)"
+echo "layout: $checked checks passed (flavours '', sanitize, fuzz; bases deb12, deb13)"
