@@ -50,6 +50,35 @@ h_use_qemu() {
 }
 h_use_qemu "${H_QEMU_KIND:-patched}"
 
+# h_qemu_warning KIND: an extended regular expression for the warning that
+# the QEMU of h_use_qemu writes to the guest's log for a notify exit of
+# KIND: fatal-invalid (invalid context), fatal-valid (valid context, mode
+# internal-error) or run-valid (valid context, mode run: not fatal).
+# QEMU 9.1 rewrote the wording, and since then a fatal exit always says
+# "invalid context", even when the context was valid.
+h_qemu_warning() {
+    local version major minor
+    version=$("$H_QEMU" --version | sed -n '1s/^QEMU emulator version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+    read -r major minor <<< "$version"
+    if [ "$major" -gt 9 ] || { [ "$major" -eq 9 ] && [ "$minor" -ge 1 ]; }; then
+        case "$1" in
+            fatal-invalid|fatal-valid)
+                echo "warning: KVM internal error: Encountered a notify exit with invalid context in guest\." ;;
+            run-valid)
+                echo "warning: KVM: Encountered a notify exit with valid context in guest\. The guest could be misbehaving\." ;;
+        esac
+    else
+        case "$1" in
+            fatal-invalid)
+                echo "warning: KVM internal error: Encounter a notify exit with invalid context in guest\." ;;
+            fatal-valid)
+                echo "warning: KVM internal error: Encounter a notify exit with valid context in guest\." ;;
+            run-valid)
+                echo "warning: KVM: Encounter a notify exit with valid context in guest\." ;;
+        esac
+    fi
+}
+
 # h_guest_xml NAME KVM_FEATURES_XML [ON_CRASH] [EXTRA_DEVICES_XML] [QEMU_ENV_XML]
 #
 # A 32 MiB, 1-vCPU KVM guest of the QEMU that h_use_qemu chose, booting

@@ -42,12 +42,13 @@ cp -a "$SOURCE_TREE" "$WORKTREE.new"
 git -C "$WORKTREE.new" init -q -b main
 git -C "$WORKTREE.new" config user.name "Notify VM exit series"
 git -C "$WORKTREE.new" config user.email "notify-vmexit@series.invalid"
-# debian/ is packaging, and libvirt's src/keycodemapdb is a git submodule
+# debian/ is packaging, and libvirt's keycodemapdb is a git submodule
 # upstream: they stay on disk for the build but out of the index, so that
 # libvirt's syntax-check sees the tree as upstream's does.
 printf '%s\n' /debian/ /.pc/ >> "$WORKTREE.new/.git/info/exclude"
-if [ "$QUEUE" = libvirt ]; then
-    echo /src/keycodemapdb/ >> "$WORKTREE.new/.git/info/exclude"
+if [ "$SRC_QUEUE" = libvirt ]; then
+    # src/ in libvirt 9, subprojects/ since libvirt 10
+    printf '%s\n' /src/keycodemapdb/ /subprojects/keycodemapdb/ >> "$WORKTREE.new/.git/info/exclude"
 fi
 git -C "$WORKTREE.new" add -A
 git -C "$WORKTREE.new" commit -q -m "Debian $SRC_PACKAGE $revision

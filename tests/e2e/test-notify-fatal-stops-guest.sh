@@ -11,7 +11,7 @@ scenario() {
     e2e_expect_state fatal "$E2E_FATAL_STATE"
     h_wait_event "$EV" "'fatal': $E2E_FATAL_EVENT" 10 || fail "no '$E2E_FATAL_EVENT' event ($MODE)"
     h_wait_event "$EV" "'fatal': Stopped Notify VM exit" 10 || fail "no 'Stopped Notify VM exit' event ($MODE)"
-    grep -q "KVM internal error: Encounter a notify exit with invalid context" "$H_LOGDIR/fatal.log" ||
+    grep -qE "$(h_qemu_warning fatal-invalid)" "$H_LOGDIR/fatal.log" ||
         fail "QEMU's warning is not in the guest log ($MODE)"
     grep -qF "guest stopped by a fatal KVM notify VM exit (evidence: $(e2e_evidence)); on_crash action: destroy" "$H_LOGDIR/fatal.log" ||
         fail "libvirt's line is not in the guest log ($MODE)"
