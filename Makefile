@@ -2,7 +2,7 @@
 #
 #   make deps          install what the build, tests and demo need (apt)
 #   make               fetch Debian 12's libvirt 9.0.0 and QEMU 7.2, apply
-#                      patches/libvirt and patches/qemu, build both
+#                      patches/deb12/libvirt and patches/deb12/qemu, build both
 #   make qemu          only the patched QEMU
 #   make check         build, libvirt's meson test suite, our own suites
 #   make demo          the main job: a notify VM exit named by libvirt
@@ -10,7 +10,7 @@
 #                      SYSTEM=1: on the system's libvirt, the packages)
 #   make import        re-create build/libvirt and build/qemu from patches/
 #   make export        write patches/ from the work trees' commits
-#   make check-series  build and test at every patch of both series
+#   make check-series  build and test at every patch of every series
 #   make bench         benchmarks (not part of 'make check')
 #   make fuzz          libFuzzer targets (clang, ASan, UBSan; not in 'make check')
 #   make deb           Debian 12's libvirt packages with the series
@@ -19,9 +19,10 @@
 #   make deb-qemu-estimate  how long Debian's own QEMU package builds here
 #
 # Parameters: SANITIZE=1 selects the ASan + UBSan flavour of libvirt (make,
-# check, check-series, demo, bench); BUILD=DIR moves everything generated;
-# QUEUE=libvirt or QUEUE=qemu limits import, export and check-series to one
-# queue.  pipeline/layout.sh maps them to every path.
+# check, check-series, demo, bench); BASE=deb13 the Debian 13 base (libvirt
+# 11.3.0, QEMU 10.0.13; builds under build/deb13); BUILD=DIR moves everything
+# generated; QUEUE=libvirt, QUEUE=qemu, ... limits import, export and
+# check-series to one queue.  pipeline/layout.sh maps them to every path.
 
 SHELL := /bin/bash
 

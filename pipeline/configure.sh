@@ -30,6 +30,12 @@ case "$FLAVOUR" in
         echo "configure: meson setup $LIBVIRT_BUILD (clang, -Dfuzz=enabled, ASan and UBSan, no docs)" ;;
     *) echo "configure: error: unknown build flavour '$FLAVOUR'" >&2; exit 1 ;;
 esac
+# libvirt 10 and later put sockets and pid files in 'runstatedir', which
+# is /run unless set, whatever the prefix: keep them in the prefix
+paths=()
+if grep -q "option('runstatedir'" "$WORKTREE/meson_options.txt"; then
+    paths=(-Drunstatedir="$PREFIX/var/run")
+fi
 # meson runs from the work tree: libvirt's meson.build looks for '.git' in
 # the current directory to enable its syntax-check tests.
 cd "$WORKTREE"
@@ -38,7 +44,7 @@ cd "$WORKTREE"
 # so no 'libvirt-qemu' user is needed.
 meson setup "$LIBVIRT_BUILD" "$WORKTREE" \
     --prefix="$PREFIX" \
-    -Dsystem=false \
+    -Dsystem=false "${paths[@]}" \
     "${flavour_args[@]}" -Dtests=enabled -Dexpensive_tests=enabled \
     -Ddriver_qemu=enabled -Ddriver_remote=enabled \
     -Ddriver_libvirtd=enabled -Ddriver_test=enabled \

@@ -69,7 +69,7 @@ apply() {
         if ! git -C "$WORKTREE.new" am -q --committer-date-is-author-date --keep-cr "$dir/$p" > "$LOGS/am.log" 2>&1; then
             cat "$LOGS/am.log" >&2
             git -C "$WORKTREE.new" am --abort >/dev/null 2>&1 || true
-            die "patch '$p' of $dir does not apply on Debian $revision (plus the patches before it); fix or rebase it (docs/workflow.md: 'Moving the base')"
+            die "patch '$p' does not apply on Debian $revision (plus the patches before it in $dir); fix or rebase it (docs/workflow.md: 'Moving the base')"
         fi
         n=$((n + 1))
     done < "$dir/series"
