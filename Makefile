@@ -4,6 +4,7 @@
 #   make               fetch Debian 12's libvirt 9.0.0 and QEMU 7.2, apply
 #                      patches/deb12/libvirt and patches/deb12/qemu, build both
 #   make qemu          only the patched QEMU
+#   make qemu-next     BASE=deb13: the QEMU series on QEMU 10.2.2 (qemu-next)
 #   make check         build, libvirt's meson test suite, our own suites
 #   make demo          the main job: a notify VM exit named by libvirt
 #                      (QEMU=stock: on Debian's QEMU, the log path;
@@ -38,7 +39,7 @@ endif
 # shares the cache
 export CCACHE_BASEDIR := $(or $(BUILD),$(CURDIR)/build)
 
-.PHONY: all build qemu deps fetch import export configure check check-series \
+.PHONY: all build qemu qemu-next deps fetch import export configure check check-series \
 	demo demo-stop bench deb check-deb deb-qemu-estimate fuzz clean distclean
 
 # a base's queues, lower ones first (pipeline/layout.sh)
@@ -69,6 +70,9 @@ build:
 qemu:
 	@pipeline/qemu-build.sh
 	@pipeline/qemu-build.sh stock
+
+qemu-next:
+	@pipeline/qemu-build.sh next
 
 check: build
 	@pipeline/check.sh
