@@ -3,7 +3,10 @@
 # and leaves any existing work tree alone.
 . "$(dirname "$0")/../lib.sh"
 mkdir -p "$TMP/b" "$TMP/patches"
-ln -s "$SOURCES" "$TMP/b/source"
+# the fetched sources of the base, under the test's own build directory
+tsrc=$(BUILD=$TMP/b "$ROOT/pipeline/layout.sh" --print | sed -n 's/^SOURCES=//p')
+mkdir -p "$(dirname "$tsrc")"
+ln -s "$SOURCES" "$tsrc"
 cp "$PATCHES"/* "$TMP/patches/" 2>/dev/null || true
 cat > "$TMP/patches/9999-conf-Stale-change.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
@@ -29,5 +32,6 @@ if BUILD=$TMP/b PATCHES_FROM=$TMP/patches "$ROOT/pipeline/import.sh" > "$TMP/out
     fail "import of a stale patch succeeded"
 fi
 expect_in "$TMP/out" "patch '9999-conf-Stale-change.patch' does not apply" "error names the patch"
-[ ! -e "$TMP/b/libvirt" ] || fail "a half-made work tree was left behind"
+twt=$(BUILD=$TMP/b "$ROOT/pipeline/layout.sh" --print | sed -n 's/^WORKTREE=//p')
+[ ! -e "$twt" ] || fail "a half-made work tree was left behind"
 echo "stale patch refused by name"
