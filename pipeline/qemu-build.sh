@@ -19,48 +19,43 @@ P=$ROOT/pipeline
 say() { echo "qemu-build$LOGSUFFIX: $*"; }
 die() { echo "qemu-build$LOGSUFFIX: error: $*" >&2; exit 1; }
 
-if [ "${1:-}" = next ]; then
-    [ -n "$QEMU_NEXT_BUILD" ] || { echo "qemu-build: error: BASE $BASE has no qemu-next queue" >&2; exit 1; }
-    LOGSUFFIX=-next
-    NINJA_DIR=$QEMU_NEXT_BUILD INSTALL_PREFIX=$QEMU_NEXT_PREFIX
-    INSTALLED=$QEMU_NEXT_PREFIX/bin/qemu-system-x86_64
-    PKGVERSION_NOTE=", notify-vmexit series" KIND=qemu-next
-elif [ "${1:-}" = stock ]; then
-    [ -n "$QEMU_STOCK_BUILD" ] || { echo "qemu-build: BASE $BASE's stock QEMU is the system's ($QEMU_STOCK): nothing to build"; exit 0; }
-    LOGSUFFIX=-stock
-    NINJA_DIR=$QEMU_STOCK_BUILD INSTALL_PREFIX=$QEMU_STOCK_PREFIX
-    INSTALLED=$QEMU_STOCK
-    PKGVERSION_NOTE=", stock" KIND=stock
-else
-    LOGSUFFIX=
-    NINJA_DIR=$QEMU_BUILD INSTALL_PREFIX=$QEMU_PREFIX
-    INSTALLED=$QEMU_PATCHED
-    PKGVERSION_NOTE=", notify-vmexit series" KIND=patched
-fi
+# what to build: QUEUE_OF is the queue whose work tree is built (none for
+# the stock QEMU, which is built from the unpacked Debian source)
+case "${1:-}" in
+    next)
+        [ -n "$QEMU_NEXT_BUILD" ] || { echo "qemu-build: error: BASE $BASE has no qemu-next queue" >&2; exit 1; }
+        LOGSUFFIX=-next KIND=qemu-next QUEUE_OF=qemu-next
+        NINJA_DIR=$QEMU_NEXT_BUILD INSTALL_PREFIX=$QEMU_NEXT_PREFIX
+        INSTALLED=$QEMU_NEXT_PREFIX/bin/qemu-system-x86_64
+        PKGVERSION_NOTE=", notify-vmexit series" ;;
+    stock)
+        [ -n "$QEMU_STOCK_BUILD" ] || { echo "qemu-build: BASE $BASE's stock QEMU is the system's ($QEMU_STOCK): nothing to build"; exit 0; }
+        LOGSUFFIX=-stock KIND=stock QUEUE_OF=qemu
+        NINJA_DIR=$QEMU_STOCK_BUILD INSTALL_PREFIX=$QEMU_STOCK_PREFIX
+        INSTALLED=$QEMU_STOCK
+        PKGVERSION_NOTE=", stock" ;;
+    *)
+        LOGSUFFIX= KIND=patched QUEUE_OF=qemu
+        NINJA_DIR=$QEMU_BUILD INSTALL_PREFIX=$QEMU_PREFIX
+        INSTALLED=$QEMU_PATCHED
+        PKGVERSION_NOTE=", notify-vmexit series" ;;
+esac
 layout_report qemu-build "NINJA_DIR=$NINJA_DIR" "INSTALL_PREFIX=$INSTALL_PREFIX"
 mkdir -p "$LOGS"
 
-if [ ! -d "$QEMU_WORKTREE/.git" ]; then
-    QUEUE=qemu "$P/fetch-source.sh"
-    QUEUE=qemu "$P/import.sh"
+# the queue's source, work tree and Debian revision, from the layout
+eval "$(QUEUE=$QUEUE_OF "$P/layout.sh" --print | grep -E '^(QUEUE_SOURCE_DIR|QUEUE_SOURCE_TREE|QUEUE_WORKTREE)=' | sed 's/=\(.*\)/="\1"/')"
+if [ ! -d "$QUEUE_WORKTREE/.git" ]; then
+    QUEUE=$QUEUE_OF "$P/fetch-source.sh"
+    QUEUE=$QUEUE_OF "$P/import.sh"
 fi
-case "$LOGSUFFIX" in
-    -stock)
-        # the unpacked Debian source: the base commit, without our patches
-        SOURCE=$QEMU_SOURCE_TREE ;;
-    -next)
-        if [ ! -d "$QEMU_NEXT_WORKTREE/.git" ]; then
-            QUEUE=qemu-next "$P/fetch-source.sh"
-            QUEUE=qemu-next "$P/import.sh"
-        fi
-        QUEUE=qemu-next "$P/sync-status.sh"
-        SOURCE=$QEMU_NEXT_WORKTREE ;;
-    *)
-        QUEUE=qemu "$P/sync-status.sh"
-        SOURCE=$QEMU_WORKTREE ;;
-esac
-revision_dir=$QEMU_SOURCE_DIR
-[ "$LOGSUFFIX" = -next ] && revision_dir=$(QUEUE=qemu-next "$P/layout.sh" --print | sed -n 's/^QUEUE_SOURCE_DIR=//p')
+if [ "$KIND" = stock ]; then
+    # the unpacked Debian source: the base commit, without our patches
+    SOURCE=$QUEUE_SOURCE_TREE
+else
+    QUEUE=$QUEUE_OF "$P/sync-status.sh"
+    SOURCE=$QUEUE_WORKTREE
+fi
 "$P/host-meson.sh"
 # QEMU's configure makes a Python venv that sees the system's packages;
 # the backported Meson is put on its path (for configure and for every
@@ -72,7 +67,7 @@ if [ ! -f "$NINJA_DIR/build.ninja" ]; then
     # names, so name ccache's own gcc when there is one
     cc=gcc
     [ -x /usr/lib/ccache/gcc ] && cc=/usr/lib/ccache/gcc
-    revision=$(cat "$revision_dir/debian-revision")
+    revision=$(cat "$QUEUE_SOURCE_DIR/debian-revision")
     # QEMU 7.2 has git submodules, QEMU 8.1 and later Meson subprojects
     # (Debian's tarball carries the ones the build uses)
     if grep -q -- '--with-git-submodules' "$SOURCE/configure"; then
