@@ -31,10 +31,28 @@ _h_run_on_exit() {
     exit "$rc"
 }
 
-# h_kvm_usable: true when this user can open /dev/kvm read-write
+# h_kvm_why_not: nothing when this user can open KVM's device
+# (H_KVM_DEVICE, default /dev/kvm) read-write; otherwise why not, in a few
+# words.  It never creates the device: a redirection to a missing path
+# would make a regular file there, which the next check could open.  A
+# node without a KVM driver behind it (a host whose kernel has no usable
+# KVM) fails to open.
+h_kvm_why_not() {
+    local dev=${H_KVM_DEVICE:-/dev/kvm}
+    if [ ! -e "$dev" ]; then
+        echo "$dev is missing (this host has no usable KVM)"
+    elif [ ! -c "$dev" ]; then
+        echo "$dev is not a character device (a stray file? remove it, then load KVM)"
+    elif ! { exec 3<> "$dev"; } 2> /dev/null; then
+        echo "$dev cannot be opened read-write by $(id -un) (no KVM driver behind it, or no access)"
+    else
+        exec 3>&-
+    fi
+}
+
+# h_kvm_usable: true when this user can open KVM's device read-write
 h_kvm_usable() {
-    { exec 3<> /dev/kvm; } 2> /dev/null || return 1
-    exec 3>&-
+    [ -z "$(h_kvm_why_not)" ]
 }
 
 # h_require_kvm WHO [system]: what every driver that runs guests checks
@@ -44,8 +62,9 @@ h_kvm_usable() {
 # only KVM, the system's QEMU and the injector are needed.
 h_require_kvm() {
     local who=${1:-test} mode=${2:-private} why=""
-    if ! h_kvm_usable; then
-        why="/dev/kvm is missing or not usable by $(id -un): it needs KVM"
+    why=$(h_kvm_why_not)
+    if [ -n "$why" ]; then
+        why="$why: it runs guests on QEMU/KVM; run it on a host with KVM (nested virtualisation in a VM)"
     elif [ ! -x "$QEMU_STOCK" ]; then
         why="$QEMU_STOCK is missing: run 'make deps' (or install qemu-system-x86)"
     fi
