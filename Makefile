@@ -12,7 +12,8 @@
 #   make import        re-create build/libvirt and build/qemu from patches/
 #   make export        write patches/ from the work trees' commits
 #   make check-series  build and test at every patch of every series
-#   make bench         benchmarks (not part of 'make check')
+#   make bench         benchmarks (not part of 'make check'; ONLY=scale,...
+#                      runs some of its sections)
 #   make fuzz          libFuzzer targets (clang, ASan, UBSan; not in 'make check')
 #   make deb           Debian 12's libvirt packages with the series
 #   make check-deb     those packages in a clean Debian 12 root (upgrade,
@@ -87,7 +88,7 @@ demo-stop:
 	@demo/demo-stop.sh $(if $(SYSTEM),system)
 
 bench: build
-	@bench/bench.sh
+	@$(if $(ONLY),ONLY=$(ONLY)) bench/bench.sh
 
 # Debian 12's libvirt package rebuilt with the series; not part of 'make check'
 deb: fetch

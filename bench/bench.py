@@ -42,7 +42,7 @@ PARSE_ROUNDS = 30
 PARSE_ITERS = 1000
 SETTLE_BUSY = 0.10           # of all the host's CPUs
 SETTLE_SECS = 30
-SCALE_SETTLE_SECS = 10
+SCALE_SETTLE_SECS = 120
 
 
 def progress(msg):
@@ -190,9 +190,9 @@ class Bench:
     def scale_names(self, arm):
         return [f"{self.SCALE_ARMS[arm][0]}-{i:02d}" for i in range(1, SCALE + 1)]
 
-    def scale_round(self, arm, r, res):
-        """All SCALE guests of ARM crash at once, for the r-th time; they
-        run again afterwards (reset, resume)."""
+    def scale_arm(self, arm, r, res):
+        """All SCALE guests of ARM crash at once, for the r-th time; they stay
+        crashed (the round resets them)."""
         _, kind, detail, state = self.SCALE_ARMS[arm]
         names = self.scale_names(arm)
         for n in names:
@@ -200,40 +200,56 @@ class Bench:
         self.wait_for(lambda: all(len(self.crash_events(n)) > r for n in names), 60,
                       f"every {arm} guest's crash event {r}")
         time.sleep(0.5)
+        lat = []
         for n in names:
             evs = self.crash_events(n)
             st = self.state(n)
             if len(evs) != r + 1 or evs[r][1] != detail or st != state:
                 res["wrong"].append((n, r, evs, st))
             else:
-                res["latency_ms"].append((evs[r][0] - self.injected_at(n, r)) * 1000.0)
+                lat.append((evs[r][0] - self.injected_at(n, r)) * 1000.0)
                 res["attributed"] += 1
+        res["latency_ms"] += lat
+        res["rounds"].append(summary(lat) if lat else None)
+
+    def scale_round(self, arms, r, res):
+        """Round r: from an idle host, each arm's SCALE guests crash at once,
+        one arm after the other (the order rotating from round to round),
+        with nothing in between: the arm that goes second finds the first
+        one's guests stopped, not booting.  Then every guest is reset and
+        runs again, and the host settles before the next round."""
+        order = rotated(arms, r)
+        unsettled = self.unsettled
+        t0 = time.time()
+        self.quiesce(f"round {r + 1}'s start", SCALE_SETTLE_SECS)
+        progress(f"scale: round {r + 1}/{SCALE_ROUNDS}: {SCALE} at once, "
+                 f"{' then '.join(order)}; "
+                 + ("the host was not idle" if self.unsettled > unsettled else
+                    f"the host was idle after {time.time() - t0:.0f} s"))
+        for arm in order:
+            self.scale_arm(arm, r, res[arm])
+            res[arm]["round_settled"].append(self.unsettled == unsettled)
+        names = [n for arm in arms for n in self.scale_names(arm)]
         for n in names:
             self.virsh("reset", n)
             self.virsh("resume", n)
         for n in names:
             self.wait_for(lambda: self.state(n).startswith("running"), 30, f"{n} to run again")
-        self.quiesce(f"the {arm} guests after their reset", SCALE_SETTLE_SECS)
 
     def scale(self, arms):
         """SCALE guests per arm, all running; SCALE_ROUNDS rounds in which
-        each arm's guests crash at once, the arms' order rotating."""
+        each arm's guests crash at once (scale_round)."""
         names = [n for arm in arms for n in self.scale_names(arm)]
         progress(f"scale: starting {len(names)} guests ({', '.join(arms)})")
         for n in names:
             self.start(n)
         for n in names:
             self.wait_for(lambda: self.state(n) == "running (booted)", 30, f"{n} to run")
-        self.quiesce("the scale guests' boot")
         res = {arm: {"guests": SCALE * SCALE_ROUNDS, "attributed": 0, "wrong": [],
-                     "latency_ms": []} for arm in arms}
+                     "latency_ms": [], "rounds": [], "round_settled": []} for arm in arms}
         rss_before = self.rss_kib()
         for r in range(SCALE_ROUNDS):
-            order = rotated(arms, r)
-            progress(f"scale: round {r + 1}/{SCALE_ROUNDS}: {SCALE} at once, "
-                     f"{' then '.join(order)}")
-            for arm in order:
-                self.scale_round(arm, r, res[arm])
+            self.scale_round(arms, r, res)
         rss_after = self.rss_kib()
         for n in names:
             self.virsh("destroy", n)
@@ -359,46 +375,46 @@ def summary(values):
             "p95": pct(values, 95), "max": max(values)}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    for opt in ("uri", "virsh", "tools", "xmldir", "parsexml", "guestdir", "pidfile",
-                "out", "parsebench"):
-        ap.add_argument("--" + opt, required=True)
-    a = ap.parse_args()
-    b = Bench(a)
-    t0 = time.time()
-    try:
-        lat = b.latency()
-        scale = b.scale(["notify", "panic"])
-        sc, sp = scale["notify"], scale["panic"]
-        sf = b.scale(["fallback"])["fallback"]
-        bu = b.burst()
-        cost = b.cost()
-        parse = b.parse()
-    finally:
-        b.close()
+SECTIONS = ("latency", "scale", "fallback-scale", "burst", "cost", "parse")
 
+
+def lat_row(x):
+    return f"median {x['median']:.2f}  p95 {x['p95']:.2f}  max {x['max']:.2f}  (n={x['n']})"
+
+
+def scale_ok(r):
+    return r["attributed"] == r["guests"] and not r["wrong"]
+
+
+def per_round(r):
+    """'median/p95' in ms of each round, '*' after a round that did not
+    start on an idle host"""
+    return ", ".join("-" if x is None else
+                     f"{x['median']:.0f}/{x['p95']:.0f}{'' if ok else '*'}"
+                     for x, ok in zip(r["rounds"], r["round_settled"]))
+
+
+def rows_latency(lat, out):
     n, p, f = summary(lat["notify"]), summary(lat["panic"]), summary(lat["fallback"])
-    s = summary(sc["latency_ms"]) if sc["latency_ms"] else None
-    sps = summary(sp["latency_ms"]) if sp["latency_ms"] else None
-    sfs = summary(sf["latency_ms"]) if sf["latency_ms"] else None
-    bl, bs, bi = (summary(bu["latency_ms"][k]) for k in ("events", "no-events", "idle"))
-    cn, cp = statistics.median(cost["notify_ms"]), statistics.median(cost["plain_ms"])
-    pn, pp = statistics.median(parse["new_us"]), statistics.median(parse["plain_us"])
-
-    def lat_row(x):
-        return f"median {x['median']:.2f}  p95 {x['p95']:.2f}  max {x['max']:.2f}  (n={x['n']})"
-
-    def scale_ok(r):
-        return r["attributed"] == r["guests"] and not r["wrong"]
-
-    rows = [
+    out.update(latency_ms=lat, notify=n, panic=p, fallback=f,
+               ratio_of_medians=n["median"] / p["median"],
+               fallback_ratio_of_medians=f["median"] / p["median"])
+    return [
         ("notify exit, event path (ms)", lat_row(n), "p95 <= 50 ms", n["p95"] <= 50),
         ("reference: panic path (ms)", lat_row(p), "", None),
         ("ratio of medians event/panic", f"{n['median'] / p['median']:.3f}", "<= 1.10",
          n["median"] / p["median"] <= 1.10),
         ("fallback: log path, Debian QEMU (ms)", lat_row(f), "", None),
         ("fallback: ratio of medians log/panic", f"{f['median'] / p['median']:.3f}", "", None),
+    ]
+
+
+def rows_scale(scale, out):
+    sc, sp = scale["notify"], scale["panic"]
+    s = summary(sc["latency_ms"]) if sc["latency_ms"] else None
+    sps = summary(sp["latency_ms"]) if sp["latency_ms"] else None
+    out.update(scale=sc, scale_summary=s, scale_panic=sp, scale_panic_summary=sps)
+    return [
         (f"scale: {SCALE_ROUNDS} x {SCALE} notify, event path", f"{sc['attributed']} attributed, {len(sc['wrong'])} lost or mislabelled",
          "all attributed", scale_ok(sc)),
         (f"scale: {SCALE_ROUNDS} x {SCALE} panics (reference)", f"{sp['attributed']} attributed, {len(sp['wrong'])} lost or mislabelled",
@@ -406,10 +422,27 @@ def main():
         ("scale: p95 event / p95 panics (ms)",
          f"{s['p95']:.2f} / {sps['p95']:.2f} = {s['p95'] / sps['p95']:.3f}" if s and sps else "-",
          "<= 1.10", bool(s and sps) and s["p95"] <= 1.10 * sps["p95"]),
+        ("scale: event path per round (ms)", per_round(sc), "", None),
+        ("scale: panics per round (ms)", per_round(sp), "", None),
+        ("scale: virtqemud RSS (KiB)", f"{sc['rss_before_kib']} before, {sc['rss_after_kib']} after (event path)", "", None),
+    ]
+
+
+def rows_fallback_scale(sf, out):
+    sfs = summary(sf["latency_ms"]) if sf["latency_ms"] else None
+    out.update(scale_fallback=sf, scale_fallback_summary=sfs)
+    return [
         (f"scale fallback: {SCALE_ROUNDS} x {SCALE}, log path",
          f"{sf['attributed']} attributed, {len(sf['wrong'])} wrong, p95 {sfs['p95']:.2f} ms" if sfs else "-",
          "all attributed", scale_ok(sf)),
-        ("scale: virtqemud RSS (KiB)", f"{sc['rss_before_kib']} before, {sc['rss_after_kib']} after (event path)", "", None),
+        ("scale fallback: per round (ms)", per_round(sf), "", None),
+    ]
+
+
+def rows_burst(bu, out):
+    bl, bs, bi = (summary(bu["latency_ms"][k]) for k in ("events", "no-events", "idle"))
+    out.update(burst=bu)
+    return [
         (f"burst: {BURST} non-fatal exits",
          f"{bu['seconds']:.2f} s; domstats count {bu['count']}", f"count {BURST}", bu["count"] == BURST),
         ("burst: virtqemud CPU, RSS",
@@ -420,31 +453,68 @@ def main():
         ("burst: other guest, during / without",
          f"events {bl['median']:.2f} / {bi['median']:.2f} ms = {bl['median'] / bi['median']:.3f}; "
          f"no events {bs['median'] / bi['median']:.3f}", "", None),
-        ("define+start+destroy (ms, median)", f"with {cn:.1f}, without {cp:.1f}, ratio {cn / cp:.3f}", "<= 1.02", cn / cp <= 1.02),
-        ("XML parse+validate+format (us, median)", f"with {pn:.1f}, without {pp:.1f}, ratio {pn / pp:.3f}", "<= 1.02", pn / pp <= 1.02),
     ]
+
+
+def rows_cost(cost, out):
+    cn, cp = statistics.median(cost["notify_ms"]), statistics.median(cost["plain_ms"])
+    out.update(define_start_destroy_ms=cost, define_start_destroy_ratio=cn / cp)
+    return [("define+start+destroy (ms, median)", f"with {cn:.1f}, without {cp:.1f}, ratio {cn / cp:.3f}",
+             "<= 1.02", cn / cp <= 1.02)]
+
+
+def rows_parse(parse, out):
+    pn, pp = statistics.median(parse["new_us"]), statistics.median(parse["plain_us"])
+    out.update(xml_parse_validate_format_us=parse, xml_parse_ratio=pn / pp)
+    return [("XML parse+validate+format (us, median)", f"with {pn:.1f}, without {pp:.1f}, ratio {pn / pp:.3f}",
+             "<= 1.02", pn / pp <= 1.02)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("uri", "virsh", "tools", "xmldir", "parsexml", "guestdir", "pidfile",
+                "out", "parsebench"):
+        ap.add_argument("--" + opt, required=True)
+    ap.add_argument("--only", default="",
+                    help="comma-separated sections to run (default: all): " + ", ".join(SECTIONS))
+    a = ap.parse_args()
+    only = [x for x in a.only.split(",") if x] or list(SECTIONS)
+    unknown = [x for x in only if x not in SECTIONS]
+    if unknown:
+        sys.exit(f"bench: error: unknown section(s) {', '.join(unknown)} (known: {', '.join(SECTIONS)})")
+    b = Bench(a)
+    t0 = time.time()
+    rows = []
+    out = {"sections": only}
+    try:
+        # each section's measurement, then its rows (in the order of SECTIONS)
+        steps = {"latency": (b.latency, rows_latency),
+                 "scale": (lambda: b.scale(["notify", "panic"]), rows_scale),
+                 "fallback-scale": (lambda: b.scale(["fallback"])["fallback"], rows_fallback_scale),
+                 "burst": (b.burst, rows_burst),
+                 "cost": (b.cost, rows_cost),
+                 "parse": (b.parse, rows_parse)}
+        for sec in SECTIONS:
+            if sec in only:
+                measure, tabulate = steps[sec]
+                rows += tabulate(measure(), out)
+    finally:
+        b.close()
+
     print()
     print(f"{'measure':42} {'result':62} {'target':15} met")
     for name, res, target, ok in rows:
         met = "" if ok is None else ("yes" if ok else "NO")
         print(f"{name:42} {res:62} {target:15} {met}")
+    if "scale" in only or "fallback-scale" in only:
+        print("(per round: median/p95 in ms; '*': the round did not start on an idle host)")
     print(f"\nbench: {time.time() - t0:.0f} s of measurements")
     print(f"bench: the host was idle before {b.settles - b.unsettled} of {b.settles} measurements")
 
+    out.update(settles=b.settles, unsettled=b.unsettled,
+               targets_met={r[0]: r[3] for r in rows if r[3] is not None})
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    json.dump({"latency_ms": lat, "notify": n, "panic": p, "fallback": f,
-               "ratio_of_medians": n["median"] / p["median"],
-               "fallback_ratio_of_medians": f["median"] / p["median"],
-               "scale": sc, "scale_summary": s, "scale_panic": sp,
-               "scale_panic_summary": sps, "scale_fallback": sf,
-               "scale_fallback_summary": sfs, "burst": bu,
-               "define_start_destroy_ms": cost,
-               "define_start_destroy_ratio": cn / cp,
-               "xml_parse_validate_format_us": parse,
-               "xml_parse_ratio": pn / pp,
-               "settles": b.settles, "unsettled": b.unsettled,
-               "targets_met": {r[0]: r[3] for r in rows if r[3] is not None}},
-              open(a.out, "w"), indent=1)
+    json.dump(out, open(a.out, "w"), indent=1)
     print(f"bench: results in {a.out}")
 
 

@@ -3,6 +3,7 @@
 # path on the patched QEMU, the log path on Debian's), scale, a burst of
 # non-fatal exits, and normal-path cost, on the private daemons and real
 # QEMU/KVM of the harness.  Prints a table; writes $RESULTS/bench.json.
+# ONLY=SECTION,... runs some sections (bench.py --help names them).
 . "$(cd "$(dirname "$0")/.." && pwd)/harness/lib.sh"
 . "$HARNESS/daemons.sh"
 . "$HARNESS/guest.sh"
@@ -43,4 +44,5 @@ python3 "$ROOT/bench/bench.py" \
     --xmldir "$XMLDIR" --parsexml "$ROOT/bench/data" --guestdir "$GUESTS" \
     --pidfile "$PREFIX/var/run/virtqemud.pid" \
     --parsebench "$PARSE_BENCH" \
+    --only "${ONLY:-}" \
     --out "$RESULTS/bench.json"
