@@ -62,7 +62,17 @@ fi
 # later run of Meson from ninja)
 meson_path=${HOST_MESON:+$HOST_MESON/root/usr/lib/python3/dist-packages}
 
-if [ ! -f "$NINJA_DIR/build.ninja" ]; then
+# configured: build.ninja written and, with a host Meson, the venv's path
+# file naming it (written last: a configure stopped before it leaves a
+# build.ninja whose Meson commands cannot find their module)
+configured() {
+    [ -f "$NINJA_DIR/build.ninja" ] || return 1
+    [ -z "$meson_path" ] && return 0
+    grep -qxF "$meson_path" "$NINJA_DIR"/pyvenv/lib/python3*/site-packages/host-meson.pth 2>/dev/null
+}
+
+if ! configured; then
+    [ ! -d "$NINJA_DIR" ] || say "$NINJA_DIR was not fully configured (an earlier run stopped); configuring it again"
     # meson does not put ccache in front of a compiler that configure
     # names, so name ccache's own gcc when there is one
     cc=gcc
