@@ -9,7 +9,7 @@ Every figure is a ratio against a reference measured in the same run:
      event -> CRASHED/PANICKED (libvirt's panic path), interleaved;
   2. scale: a fatal notify exit in 32 running guests at once, on each QEMU,
      against a guest panic in 32 guests at once; 4 rounds on the same
-     guests, the event path's and the panics' interleaved;
+     guests, each arm of a round from the same idle host (scale_round);
   3. a burst of 100,000 non-fatal notify exits in one guest: virtqemud's
      CPU time and RSS, the count domain stats report, and the latency of
      another guest's fatal exit during bursts in the patched QEMU (events)
@@ -86,8 +86,9 @@ class Bench:
         """Wait until the host's CPUs are idle (below SETTLE_BUSY over a
         quarter of a second), at most SECS: a guest that was reset boots its
         firmware again, and the next sample must not compete with that.
-        After a reset of 32 nested guests the host kernel's workers can keep
-        a CPU busy for minutes, so a scale round waits less and goes on."""
+        After 64 resets the nested host's kernel workers can keep a CPU busy
+        for minutes, so a scale round waits longer (SCALE_SETTLE_SECS) and
+        then goes on, marked."""
         self.settles += 1
         end = time.time() + secs
         t0, i0 = self.cpu_jiffies()

@@ -50,11 +50,6 @@ h_kvm_why_not() {
     fi
 }
 
-# h_kvm_usable: true when this user can open KVM's device read-write
-h_kvm_usable() {
-    [ -z "$(h_kvm_why_not)" ]
-}
-
 # h_require_kvm WHO [system]: what every driver that runs guests checks
 # first.  In a test (WHO = test) a missing /dev/kvm is a skip (exit 77)
 # with its reason; for the demo and the benchmarks it is an error.  With
