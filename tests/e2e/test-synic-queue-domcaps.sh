@@ -7,6 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 grep -qs 'hv-synic-queue-depth' "$ROOT/patches/$BASE/qemu/"*.patch ||
     skip "the $BASE QEMU queue does not carry hv-synic-queue-depth"
+grep -qs "<hyperv-synic-queue-depth supported='yes'/>" "$ROOT/patches/$BASE/libvirt/"*.patch ||
+    skip "the $BASE libvirt queue does not report hv-synic-queue-depth in domain capabilities"
 [ -x "$QEMU_PATCHED" ] || fail "no patched QEMU at $QEMU_PATCHED; run 'make qemu'"
 [ -x "$QEMU_STOCK" ] || fail "no stock QEMU at $QEMU_STOCK; run 'make deps'"
 h_start_daemons logd
