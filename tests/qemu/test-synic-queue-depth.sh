@@ -62,7 +62,7 @@ qmp "$QEMU_PATCHED" qemu64,hv-synic=on "$get_depth" "$list_props" ||
     { cat "$TMP/qmp.out"; fail "-cpu qemu64,hv-synic=on was refused"; }
 expect_in "$TMP/qmp.out" '^\{"return": 0\}' "the CPU's default depth, 0"
 # what libvirt probes: the property of max-x86_64-cpu
-expect_in "$TMP/qmp.out" '\{"name": "hv-synic-queue-depth", "type": "uint32"\}' \
+expect_in "$TMP/qmp.out" '"name": "hv-synic-queue-depth", "type": "uint32"\}' \
     "hv-synic-queue-depth in the properties of max-x86_64-cpu"
 
 # the control: Debian's QEMU has no such property
