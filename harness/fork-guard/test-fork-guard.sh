@@ -4,7 +4,9 @@
 # of libasan; a child hung on an inherited allocator lock fails the test.
 # Without the guard 1 to 3% of these children hang (more under load), so
 # 400 forks (3 s on 2 idle cores, more when loaded) would see 4 to 12, and
-# see none with a chance of about 1 in 400.
+# see none with a chance of about 1 in 400.  A child counts as hung after
+# 30 s, not sooner: under load a child has taken over 2 s and finished
+# (the old bound counted 2 of 400 as hung in a CI run beside a QEMU build).
 #
 # Usage: test-fork-guard.sh LIBFORK-GUARD.SO FORK-STRESS
 set -u
