@@ -74,10 +74,18 @@ run_xml() {
     echo "fuzz: running qemuxmlfuzz: $RUNS executions ($JOBS processes x $per) or $secs s"
     rm -rf "$OUT/corpus-xml" "$OUT/findings-xml" "$OUT"/qemuxmlfuzz.*.log
     mkdir -p "$OUT/corpus-xml" "$OUT/findings-xml"
-    for f in "$WORKTREE"/tests/qemuxml2argvdata/{kvm-notify-vmexit,hyperv,kvm-features,minimal,q35,pc-i440fx}*.xml; do
+    # libvirt 9.0.0 keeps the inputs in qemuxml2argvdata; 10.x and later
+    # in qemuxmlconfdata, beside the outputs (NAME.x86_64-VERSION.xml), which
+    # are left out
+    local data=$WORKTREE/tests/qemuxml2argvdata
+    [ -d "$data" ] || data=$WORKTREE/tests/qemuxmlconfdata
+    for f in "$data"/{kvm-notify-vmexit,hyperv,kvm-features,minimal,q35,pc-i440fx}*.xml; do
+        case "${f##*/}" in *.x86_64-*.xml) continue ;; esac
         [ -f "$f" ] && cp "$f" "$OUT/corpus-xml/"
     done
-    echo "fuzz:   $(ls "$OUT/corpus-xml" | wc -l) seeds from tests/qemuxml2argvdata"
+    [ -n "$(ls "$OUT/corpus-xml")" ] ||
+        { echo "fuzz: error: no seed definitions in $data: is $WORKTREE imported ('make import')?" >&2; exit 1; }
+    echo "fuzz:   $(ls "$OUT/corpus-xml" | wc -l) seeds from ${data#"$WORKTREE"/}"
     for j in $(seq 1 "$JOBS"); do
         "$XML_FUZZER" -runs="$per" -max_total_time="$secs" \
             -max_len=16384 -timeout=30 -reload=60 -print_final_stats=1 \
