@@ -24,7 +24,7 @@ expect_in "$TMP/err" "Attribute 'queue-depth' in element 'synic' \(value '8'\) i
 h_log "Debian's QEMU: $(tail -n 1 "$TMP/err")"
 
 h_use_qemu patched
-h_guest_xml sq > "$TMP/sq.xml"
+h_guest_xml sq "" > "$TMP/sq.xml"
 virsh define "$TMP/sq.xml" > /dev/null
 virsh dumpxml --inactive sq > "$TMP/before.xml"
 expect_in "$TMP/before.xml" "<synic state='on' queue-depth='8'/>" "the stored definition"
