@@ -25,7 +25,7 @@ if [ "$FLAVOUR" = fuzz ]; then
 fi
 echo "build: ninja -C $LIBVIRT_BUILD ${targets[*]} (log: $LOGS/ninja.log)"
 ninja -C "$LIBVIRT_BUILD" "${targets[@]}" > "$LOGS/ninja.log" 2>&1 || {
-    grep -E -B2 -A12 'error|FAILED' "$LOGS/ninja.log" | head -n 60 >&2
+    grep -E -B2 -A12 '^FAILED:|error:' "$LOGS/ninja.log" | head -n 60 >&2 || true
     echo "build: error: libvirt did not build; full log: $LOGS/ninja.log" >&2
     exit 1; }
 if [ "$FLAVOUR" != fuzz ]; then

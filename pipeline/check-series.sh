@@ -55,7 +55,7 @@ check_qemu_patch() {
         build=$QEMU_NEXT_BUILD wt=$QEMU_NEXT_WORKTREE
     fi
     if ! ninja -C "$build" > "$LOGS/check-series-qemu.log" 2>&1; then
-        grep -E -B2 -A12 'error|FAILED' "$LOGS/check-series-qemu.log" | head -n 40 >&2
+        grep -E -B2 -A12 '^FAILED:|error:' "$LOGS/check-series-qemu.log" | head -n 40 >&2 || true
         fail_patch "does not build (log: $LOGS/check-series-qemu.log)"
     fi
     if ! "$(qemu_meson "$build")" test -C "$build" --no-rebuild --suite unit --suite qapi-schema \

@@ -124,7 +124,9 @@ while :; do
     say "building ${step:-...} ($(( $(date +%s) - start )) s)"
 done
 if ! wait "$ninja_pid"; then
-    grep -E -B2 -A12 'error|FAILED' "$LOGS/qemu$LOGSUFFIX-ninja.log" | head -n 60 >&2
+    # the failed steps and their compiler errors; head may close the pipe
+    # early, which must not end the script before it says what failed
+    grep -E -B2 -A12 '^FAILED:|error:' "$LOGS/qemu$LOGSUFFIX-ninja.log" | head -n 60 >&2 || true
     die "QEMU did not build; full log: $LOGS/qemu$LOGSUFFIX-ninja.log"
 fi
 [ "$total" -eq 0 ] || say "built in $(( $(date +%s) - start )) s"
