@@ -20,8 +20,15 @@ fi
 
 targets=()
 if [ "$FLAVOUR" = fuzz ]; then
+    # Ninja knows the library by its versioned name (src/libvirt.so.0.9000.0
+    # on 9.0.0); linking it makes the src/libvirt.so that fuzz-notify-log
+    # links against
+    lib=$(ninja -C "$LIBVIRT_BUILD" -t targets all | sed -n 's|^\(src/libvirt\.so\.[0-9.]*\): c_LINKER$|\1|p')
+    [ -n "$lib" ] || {
+        echo "build: error: $LIBVIRT_BUILD has no target for src/libvirt.so.*; remove the directory and run 'make fuzz' again" >&2
+        exit 1; }
     targets=(tests/qemuxmlfuzz tests/libqemuxml2argvmock.so tests/libdomaincapsmock.so
-             tests/libvirrandommock.so tests/libqemucpumock.so src/libvirt.so)
+             tests/libvirrandommock.so tests/libqemucpumock.so "$lib")
 fi
 echo "build: ninja -C $LIBVIRT_BUILD ${targets[*]} (log: $LOGS/ninja.log)"
 ninja -C "$LIBVIRT_BUILD" "${targets[@]}" > "$LOGS/ninja.log" 2>&1 || {
