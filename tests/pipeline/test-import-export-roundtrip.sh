@@ -12,6 +12,13 @@ for q in $BASE_QUEUES; do
     qp=$(QUEUE=$q "$ROOT/pipeline/layout.sh" --print | sed -n 's/^QUEUE_PATCHES=//p')
     qsrc=$(QUEUE=$q "$ROOT/pipeline/layout.sh" --print | sed -n 's/^QUEUE_SOURCE_DIR=//p')
     qwt=$(QUEUE=$q BUILD=$TMP/b "$ROOT/pipeline/layout.sh" --print | sed -n 's/^QUEUE_WORKTREE=//p')
+    # a queue that nothing built yet (qemu-next after 'make check
+    # BASE=deb13' in a fresh clone): fetch its source as 'make import' would
+    if [ ! -d "$qsrc" ]; then
+        echo "the $q queue's source is not fetched yet: fetching it"
+        QUEUE=$q "$ROOT/pipeline/fetch-source.sh" ||
+            fail "fetching the $q queue's source failed (see above)"
+    fi
     [ -d "$qsrc" ] || fail "no fetched source of the $q queue in $qsrc"
     QUEUE=$q BUILD=$TMP/b "$ROOT/pipeline/import.sh"
     QUEUE=$q BUILD=$TMP/b PATCHES_TO=$TMP/out-$q "$ROOT/pipeline/export.sh"
