@@ -26,10 +26,10 @@ if [ "$FLAVOUR" = sanitize ]; then
     export ASAN_OPTIONS="log_path=$SANDIR/asan:verify_asan_link_order=0:detect_leaks=1"
     export UBSAN_OPTIONS="log_path=$SANDIR/ubsan:print_stacktrace=1:halt_on_error=1"
     # libvirt's own tests report on stderr instead, into Meson's test log,
-    # which is read below.  With log_path, the runtime stat()s and mkdir()s
-    # the report directory while it initialises, and a test's mock library,
-    # preloaded ahead of the runtime, takes those calls before anything is
-    # set up: vircgrouptest's mkdir() of libvirt 11.3.0 dies there (SIGSEGV)
+    # which is read below.  With log_path, the runtime creates the report
+    # directory while it initialises, and a test's mock of mkdir(), preloaded
+    # ahead of the runtime, takes that call before anything is set up:
+    # vircgrouptest of libvirt 11.3.0 dies there (SIGSEGV)
     libvirt_env=(ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=1"
                  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     multiplier=2
@@ -107,13 +107,12 @@ if [ "$FLAVOUR" = sanitize ]; then
     # libvirt's tests: a report fails its test (ASan and UBSan stop the
     # process, LeakSanitizer sets its exit code), and a report of a child
     # whose exit code the test ignores is still in the test log
-    nlib=$(grep -cE '^==[0-9]+==ERROR: |: runtime error: ' "$LIBVIRT_BUILD/meson-logs/testlog.txt" || true)
-    if [ "$nlib" -gt 0 ]; then
+    libreps=$(grep -E '^==[0-9]+==ERROR: |: runtime error: ' "$LIBVIRT_BUILD/meson-logs/testlog.txt" || true)
+    if [ -n "$libreps" ]; then
         echo "check: sanitizer reports in libvirt's test log ($LIBVIRT_BUILD/meson-logs/testlog.txt):"
-        grep -E '^==[0-9]+==ERROR: |: runtime error: ' "$LIBVIRT_BUILD/meson-logs/testlog.txt" |
-            head -n 20 | sed 's/^/    /'
+        echo "$libreps" | head -n 20 | sed 's/^/    /'
+        nrep=$((nrep + $(echo "$libreps" | wc -l)))
     fi
-    nrep=$((nrep + nlib))
     echo "check: sanitizers: $nrep report(s); $nknown process(es) with only the known clone() stack warning"
     failed=$((failed + nrep))
 fi
