@@ -82,7 +82,8 @@ _h_daemon() {
              ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
              LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HARNESS/fork-guard/lsan.supp:print_suppressions=0")
     fi
-    env "${env[@]}" "$@" "$PREFIX/sbin/$name" --daemon --pid-file="$PREFIX/var/run/$name.pid"
+    # --daemon returns once the daemon has forked and set up its sockets
+    timeout 60 env "${env[@]}" "$@" "$PREFIX/sbin/$name" --daemon --pid-file="$PREFIX/var/run/$name.pid"
 }
 
 # h_start_virtqemud: start (or restart) virtqemud alone
@@ -93,11 +94,37 @@ h_start_virtqemud() {
     # started on the other CPU would re-probe QEMU (about 8 s).  libvirt
     # gives QEMU processes all host CPUs again, so guests are not pinned.
     _h_daemon virtqemud taskset -c 0 ||
-        { echo "FAIL: virtqemud did not start; see $PREFIX/var/log/libvirt" >&2; return 1; }
+        { echo "FAIL: virtqemud did not start within 60 s; see $PREFIX/var/log/libvirt" >&2
+          _h_virtqemud_stacks; return 1; }
     _h_wait_socket "$H_SOCK" ||
         { echo "FAIL: virtqemud socket $H_SOCK did not appear within 10 s" >&2; return 1; }
-    # the first connection also probes QEMU's capabilities (cached later)
-    virsh version > /dev/null
+    # The first connection waits for the QEMU driver's start-up (the
+    # reconnects to running QEMU processes go on in threads of their own),
+    # and probes QEMU's capabilities when they are not cached.  A daemon
+    # that does not answer names itself rather than running into the
+    # test's timeout.
+    timeout "${H_VIRTQEMUD_ANSWER_S:-240}" "$PREFIX/bin/virsh" -q -c "$H_URI" version > /dev/null ||
+        { echo "FAIL: virtqemud did not answer 'virsh version' within ${H_VIRTQEMUD_ANSWER_S:-240} s" >&2
+          _h_virtqemud_stacks; return 1; }
+}
+
+# _h_virtqemud_stacks: what a virtqemud that does not answer is doing: the
+# stack of each of its threads (gdb, else the kernel's view), on stderr
+_h_virtqemud_stacks() {
+    local pid t
+    pid=$(pgrep -f "^$PREFIX/sbin/virtqemud " | head -n 1) ||
+        { echo "virtqemud is not running" >&2; return 0; }
+    echo "--- virtqemud $pid, its threads:" >&2
+    if command -v gdb > /dev/null; then
+        timeout 60 gdb -p "$pid" -batch -nx -ex 'thread apply all bt' 2>&1 |
+            grep -E '^(Thread|#)' >&2 || true
+    else
+        for t in /proc/"$pid"/task/*; do
+            echo "thread ${t##*/} ($(cat "$t/comm" 2>/dev/null)):" >&2
+            cat "$t/stack" >&2 2>/dev/null || true
+        done
+    fi
+    echo "--- end of virtqemud $pid" >&2
 }
 
 # h_stop_virtqemud [SIGNAL]: stop virtqemud, leaving guests running

@@ -55,6 +55,7 @@ release() {
     wait "${HOLD_PID[$1]}" 2>/dev/null || true
     kill "$reader" 2>/dev/null || true
     wait "$reader" 2>/dev/null || true
+    h_log "the worker held by $1 is released"
 }
 
 # hold_worker NAME: define and start NAME, hold the worker with it.  NAME
