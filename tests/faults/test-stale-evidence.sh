@@ -38,9 +38,15 @@ hold() {
 }
 # release NAME: read the FIFO, the dump ends.  The reader is stopped once
 # the dump is done: other children of this shell may hold the FIFO open.
+# It does not inherit this shell's read-write end of the FIFO, and it is
+# stopped with SIGKILL: in the restart phase the dump's virsh is gone with
+# the daemon, so the reader is stopped just after it was started, and a
+# SIGTERM sent then was lost now and then; the reader, which held a write
+# end itself, lived on and the test waited for it until its timeout
+# (docs/results.md, 2026-12-06).
 release() {
     local reader i
-    cat "$TMP/hold-$1.fifo" > /dev/null 2>&1 &
+    cat "$TMP/hold-$1.fifo" > /dev/null 2>&1 {HOLD_FD[$1]}<&- &
     reader=$!
     exec {HOLD_FD[$1]}<&-
     # the dump ends once the FIFO is read, or once its daemon is gone
@@ -53,7 +59,13 @@ release() {
         kill "${HOLD_PID[$1]}" 2>/dev/null || true
     fi
     wait "${HOLD_PID[$1]}" 2>/dev/null || true
-    kill "$reader" 2>/dev/null || true
+    kill -KILL "$reader" 2>/dev/null || true
+    for i in $(seq 1 50); do
+        kill -0 "$reader" 2>/dev/null || break
+        sleep 0.1
+    done
+    ! kill -0 "$reader" 2>/dev/null ||
+        fail "the reader of $1's dump was still there 5 s after its SIGKILL ($MODE)"
     wait "$reader" 2>/dev/null || true
     h_log "the worker held by $1 is released"
 }
