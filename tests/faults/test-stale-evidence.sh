@@ -60,12 +60,8 @@ release() {
     fi
     wait "${HOLD_PID[$1]}" 2>/dev/null || true
     kill -KILL "$reader" 2>/dev/null || true
-    for i in $(seq 1 50); do
-        kill -0 "$reader" 2>/dev/null || break
-        sleep 0.1
-    done
-    ! kill -0 "$reader" 2>/dev/null ||
-        fail "the reader of $1's dump was still there 5 s after its SIGKILL ($MODE)"
+    _h_wait_gone "$reader" ||
+        fail "the reader of $1's dump was still there 10 s after its SIGKILL ($MODE)"
     wait "$reader" 2>/dev/null || true
     h_log "the worker held by $1 is released"
 }
